@@ -1,0 +1,3 @@
+from ouderportaal.cli import main
+
+main()

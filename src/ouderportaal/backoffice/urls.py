@@ -1,0 +1,10 @@
+from django.urls import path
+
+from ouderportaal.backoffice import views
+
+app_name = "backoffice"
+urlpatterns = [
+    path("<slug:school>/", views.home, name="home"),
+    path("<slug:school>/leerlingen/", views.students, name="students"),
+    path("<slug:school>/leerlingen/<str:student>/", views.student_detail, name="student"),
+]

@@ -1,0 +1,97 @@
+"""The school's back office: staff see and manage their own school only."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import render
+
+from ouderportaal.backoffice.forms import StudentSearchForm
+from ouderportaal.core.access import get_school_student, school_students, staff_view
+from ouderportaal.core.models import Custody, GuardianLink, StaffMember
+
+PAGE_SIZE = 50
+
+
+@staff_view()
+def home(request, membership):
+    school = membership.school
+    students = school_students(membership).enrolled()
+    figures = students.aggregate(
+        pupils=Count("pk"),
+        groups=Count("group", distinct=True),
+    )
+    own_groups = (
+        membership.groups.filter(school_year=school.current_school_year()).order_by("name")
+        if membership.is_teacher
+        else []
+    )
+    return render(
+        request,
+        "backoffice/home.html",
+        {"membership": membership, "figures": figures, "own_groups": own_groups, "section": "home"},
+    )
+
+
+@staff_view()
+def students(request, membership):
+    school = membership.school
+    groups = school.groups.filter(kind="stam").select_related("school_year").order_by(
+        "-school_year__start_date", "name"
+    )
+    form = StudentSearchForm(request.GET or None, groups=groups)
+    queryset = school_students(membership).select_related("group")
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        for word in query.split():
+            queryset = queryset.filter(
+                Q(roepnaam__icontains=word)
+                | Q(achternaam__icontains=word)
+                | Q(voorvoegsel__icontains=word)
+                | Q(first_names__icontains=word)
+            )
+        if form.cleaned_data["group"]:
+            queryset = queryset.filter(group_id=form.cleaned_data["group"])
+        if not form.cleaned_data["include_left"]:
+            queryset = queryset.enrolled()
+    else:
+        queryset = queryset.enrolled()
+    page = Paginator(queryset.order_by("achternaam", "roepnaam", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return render(
+        request,
+        "backoffice/students.html",
+        {
+            "membership": membership,
+            "section": "students",
+            "form": form,
+            "page": page,
+            "query_string": query_without_page.urlencode(),
+        },
+    )
+
+
+@staff_view()
+def student_detail(request, membership, student):
+    pupil = get_school_student(membership, student)
+    links = (
+        GuardianLink.objects.filter(student=pupil)
+        .select_related("guardian", "guardian__user")
+        .order_by("guardian__achternaam")
+    )
+    teachers = (
+        pupil.group.teachers.select_related("user") if pupil.group else StaffMember.objects.none()
+    )
+    return render(
+        request,
+        "backoffice/student_detail.html",
+        {
+            "membership": membership,
+            "section": "students",
+            "student": pupil,
+            "links": links,
+            "teachers": teachers,
+            "gezag_count": sum(1 for link in links if link.custody == Custody.GEZAG),
+        },
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChangerequestsConfig(AppConfig):
+    name = "ouderportaal.changerequests"
+    label = "changerequests"

@@ -1,0 +1,153 @@
+"""The one place that decides who may see what.
+
+Parents reach pupils only through `visible_students`; staff reach their school only
+through `staff_membership`. Views get their objects from the decorators below, so a
+view cannot forget the check. Anything a person may not see answers 404, the same
+as something that does not exist.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import QuerySet
+from django.http import Http404
+
+from ouderportaal.core.models import Custody, GuardianLink, School, StaffMember, Student
+
+
+def visible_students(user) -> QuerySet[Student]:
+    """Pupils a parent may see: linked with gezag, and currently enrolled."""
+    if not user.is_authenticated:
+        return Student.objects.none()
+    linked = GuardianLink.objects.filter(guardian__user=user, custody=Custody.GEZAG).values(
+        "student_id"
+    )
+    return Student.objects.enrolled().filter(pk__in=linked)
+
+
+def get_visible_student(user, public_id: str) -> Student:
+    student = (
+        visible_students(user).select_related("school", "group").filter(public_id=public_id).first()
+    )
+    if student is None:
+        raise Http404
+    return student
+
+
+def active_memberships(user) -> QuerySet[StaffMember]:
+    if not user.is_authenticated:
+        return StaffMember.objects.none()
+    return StaffMember.objects.filter(user=user, is_active=True).select_related("school")
+
+
+def staff_membership(user, school_slug: str) -> StaffMember:
+    membership = active_memberships(user).filter(school__slug=school_slug).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def school_students(membership: StaffMember) -> QuerySet[Student]:
+    """Every pupil of the staff member's school, those who left included."""
+    return Student.objects.filter(school=membership.school)
+
+
+def get_school_student(membership: StaffMember, public_id: str) -> Student:
+    student = school_students(membership).select_related("group").filter(public_id=public_id)
+    found = student.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _login_required(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+def parent_view(view):
+    """A page for a logged-in parent (or anyone logged in) that takes no object."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return _login_required(request) or view(request, *args, **kwargs)
+
+    wrapper.access_rule = "logged-in"
+    return wrapper
+
+
+def child_view(module: str | None = None):
+    """A parent page about one child: the URL's `student` id becomes a checked Student.
+
+    `module` names the portal module the page belongs to, so that the school's choice
+    of open modules is enforced here as well (see schoolcontrol.gates).
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, student: str, *args, **kwargs):
+            denied = _login_required(request)
+            if denied:
+                return denied
+            child = get_visible_student(request.user, student)
+            from ouderportaal.schoolcontrol.gates import parent_gate
+
+            closed = parent_gate(request, child.school, module)
+            if closed is not None:
+                return closed
+            return view(request, child, *args, **kwargs)
+
+        wrapper.access_rule = "child"
+        wrapper.portal_module = module
+        return wrapper
+
+    return decorate
+
+
+ROLE_FIELDS = {
+    "administration": "is_administration",
+    "teacher": "is_teacher",
+    "portal_manager": "is_portal_manager",
+}
+
+
+def staff_view(*roles: str):
+    """A back-office page: the URL's `school` slug becomes the user's StaffMember there.
+
+    With roles given, the member needs at least one of them; without, any staff role.
+    Other schools' staff and parents get 404.
+    """
+    unknown = set(roles) - ROLE_FIELDS.keys()
+    if unknown:
+        raise ValueError(f"Unknown staff roles: {sorted(unknown)}")
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, school: str, *args, **kwargs):
+            denied = _login_required(request)
+            if denied:
+                return denied
+            membership = staff_membership(request.user, school)
+            if roles and not any(getattr(membership, ROLE_FIELDS[r]) for r in roles):
+                raise Http404
+            request.school = membership.school
+            return view(request, membership, *args, **kwargs)
+
+        wrapper.access_rule = "staff"
+        wrapper.staff_roles = roles
+        return wrapper
+
+    return decorate
+
+
+def public_view(view):
+    """A page anyone may open, logged in or not (login, help, health)."""
+    view.access_rule = "public"
+    return view
+
+
+def schools_for_user(user) -> QuerySet[School]:
+    return School.objects.filter(staff__in=active_memberships(user)).distinct()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SchoolcontrolConfig(AppConfig):
+    name = "ouderportaal.schoolcontrol"
+    label = "schoolcontrol"

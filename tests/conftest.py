@@ -1,0 +1,84 @@
+"""Shared fixtures: a small world of two schools and the people in it."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.utils import translation
+
+from ouderportaal.core.models import Custody
+from tests.factories import (
+    GroupFactory,
+    SchoolFactory,
+    StaffFactory,
+    StudentFactory,
+    UserFactory,
+    make_parent,
+)
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """Each test starts in the default language, Dutch."""
+    translation.activate("nl")
+    yield
+    translation.deactivate()
+
+
+@dataclass
+class World:
+    school: object
+    other_school: object
+    group: object
+    child: object
+    sibling: object
+    other_child: object
+    parent: object
+    other_parent: object
+    info_only: object
+    staff: object
+    other_staff: object
+    teacher: object
+
+
+@pytest.fixture
+def world(db):
+    """Two schools. `parent` has gezag over `child` and `sibling` at `school`.
+
+    `other_parent` has gezag over `other_child` (same school); `info_only` has only
+    informatierecht for `child`; `staff` works at `school` with every role, `teacher`
+    only teaches `group`; `other_staff` works at `other_school`.
+    """
+    school = SchoolFactory(name="KBS De Ark", slug="de-ark")
+    other_school = SchoolFactory(name="OBS Elders", slug="elders")
+    group = GroupFactory(school=school, name="5A", jaargroep="5")
+    child = StudentFactory(school=school, group=group, roepnaam="Sanne", achternaam="Vries",
+                           voorvoegsel="de")
+    sibling = StudentFactory(school=school, group=group, roepnaam="Thijs", achternaam="Vries",
+                             voorvoegsel="de")
+    other_child = StudentFactory(school=school, group=group, roepnaam="Noor")
+    parent = make_parent([child, sibling], username="JdeVries")
+    other_parent = make_parent([other_child], username="PBakker")
+    info_only = make_parent([child], username="EVisser", custody=Custody.INFORMATIERECHT)
+    staff = StaffFactory(school=school, user=UserFactory(username="directie"))
+    teacher = StaffFactory(
+        school=school,
+        user=UserFactory(username="juf.anna"),
+        is_administration=False,
+        is_portal_manager=False,
+    )
+    group.teachers.add(teacher)
+    other_staff = StaffFactory(school=other_school, user=UserFactory(username="elders.admin"))
+    return World(
+        school=school,
+        other_school=other_school,
+        group=group,
+        child=child,
+        sibling=sibling,
+        other_child=other_child,
+        parent=parent,
+        other_parent=other_parent,
+        info_only=info_only,
+        staff=staff.user,
+        other_staff=other_staff.user,
+        teacher=teacher.user,
+    )
