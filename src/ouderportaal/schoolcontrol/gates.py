@@ -7,7 +7,8 @@ Menus ask `visible_modules` which modules to offer.
 
 from __future__ import annotations
 
-ALL_MODULES = ("general",)
+# Portal modules a school can open or close for parents.
+ALL_MODULES = ("general", "method_tests", "lvs", "change_requests", "appointments")
 
 
 def visible_modules(school) -> set[str]:
