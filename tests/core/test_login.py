@@ -1,0 +1,40 @@
+"""Logging in: usernames are case-sensitive, and unique regardless of case."""
+
+import pytest
+from django.db import IntegrityError
+from django.urls import reverse
+
+from tests.factories import PASSWORD, UserFactory
+
+
+def test_exact_username_logs_in(world, client):
+    response = client.post(
+        reverse("accounts:login"), {"username": "JdeVries", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("portal:home")).status_code == 200
+
+
+@pytest.mark.parametrize("typed", ["jdevries", "JDEVRIES", "Jdevries", "JdeVries "])
+def test_username_in_other_case_fails_with_a_clear_message(world, client, typed):
+    response = client.post(reverse("accounts:login"), {"username": typed, "password": PASSWORD})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ongeldige combinatie van gebruikersnaam en wachtwoord" in page
+    assert "hoofdlettergevoelig" in page
+    # What was typed stays in the form.
+    assert f'value="{typed.strip()}"' in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_two_usernames_may_not_differ_only_in_case(db):
+    UserFactory(username="JdeVries")
+    with pytest.raises(IntegrityError):
+        UserFactory(username="jdevries")
+
+
+def test_staff_log_in_on_the_same_page_and_land_in_their_back_office(world, client):
+    client.post(reverse("accounts:login"), {"username": "elders.admin", "password": PASSWORD})
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("backoffice:home", kwargs={"school": "elders"})

@@ -1,0 +1,131 @@
+"""Health check, configuration, security headers, languages and the demo command."""
+
+import json
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError
+from django.urls import reverse
+
+from ouderportaal.core.models import Student
+from ouderportaal.env import mailer_from_url
+
+
+def test_healthz_answers_200_when_the_database_answers(db, client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+def test_healthz_answers_503_when_the_database_does_not(db, client, monkeypatch):
+    class DownConnection:
+        def cursor(self):
+            raise DatabaseError("database is down")
+
+    monkeypatch.setattr("ouderportaal.core.views.connection", DownConnection())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+def _settings_subprocess(env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import ouderportaal.settings"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = _settings_subprocess({"DEBUG": "false", "DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_keeps_one_generated_key_in_the_data_directory(tmp_path):
+    for _ in range(2):
+        assert _settings_subprocess({"DEBUG": "true", "DATA_DIR": str(tmp_path)}).returncode == 0
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) > 40
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_a_bad_boolean_is_refused_with_its_name(tmp_path):
+    result = _settings_subprocess({"DEBUG": "maybe", "DATA_DIR": str(tmp_path)})
+    assert "DEBUG must be true or false" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url,backend,options",
+    [
+        ("smtp://127.0.0.1:1025", "smtp.EmailBackend", {"host": "127.0.0.1", "port": 1025}),
+        (
+            "smtp+tls://user%40school.nl:p%40ss@mail.example.nl:587",
+            "smtp.EmailBackend",
+            {"use_tls": True, "username": "user@school.nl", "password": "p@ss", "port": 587},
+        ),
+        ("smtp+ssl://mail.example.nl", "smtp.EmailBackend", {"use_ssl": True, "port": 465}),
+        ("console://", "console.EmailBackend", {}),
+    ],
+)
+def test_email_url_becomes_a_mailer(url, backend, options):
+    mailer = mailer_from_url(url)
+    assert mailer["BACKEND"].endswith(backend)
+    for key, value in options.items():
+        assert mailer["OPTIONS"][key] == value
+
+
+def test_pages_carry_a_strict_content_security_policy(db, client):
+    response = client.get(reverse("accounts:login"))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_dutch_is_the_default_and_english_can_be_chosen(world, client):
+    client.force_login(world.parent)
+    assert "Mijn kinderen" in client.get(reverse("portal:home")).content.decode()
+    world.parent.language = "en"
+    world.parent.save()
+    assert "My children" in client.get(reverse("portal:home")).content.decode()
+
+
+def test_an_anonymous_visitor_can_switch_to_english(db, client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_demo_is_built_once_and_prints_its_logins(db):
+    out = StringIO()
+    call_command("demo", "--json", stdout=out)
+    logins = json.loads(out.getvalue())
+    pupils = Student.objects.count()
+    assert pupils > 300
+    roles = {row["role"] for row in logins}
+    assert any(role.startswith("staff") for role in roles)
+    by_name = {row["username"]: row for row in logins}
+    assert by_name["JdeVries"]["children"] == ["Sanne", "Thijs"]
+    assert by_name["AJansen"]["children"] == ["Daan", "Mila"]
+
+    again = StringIO()
+    call_command("demo", stdout=again)
+    assert Student.objects.count() == pupils
+    assert "JdeVries" in again.getvalue()
+
+
+def test_demo_parents_can_log_in_with_the_printed_password(db, client):
+    out = StringIO()
+    call_command("demo", "--json", stdout=out)
+    row = next(r for r in json.loads(out.getvalue()) if r["username"] == "JdeVries")
+    assert client.login(username=row["username"], password=row["password"])
+    response = client.get(reverse("portal:home"))
+    assert "Sanne" in response.content.decode()
