@@ -51,10 +51,12 @@ def world(db):
     school = SchoolFactory(name="KBS De Ark", slug="de-ark")
     other_school = SchoolFactory(name="OBS Elders", slug="elders")
     group = GroupFactory(school=school, name="5A", jaargroep="5")
-    child = StudentFactory(school=school, group=group, roepnaam="Sanne", achternaam="Vries",
-                           voorvoegsel="de")
-    sibling = StudentFactory(school=school, group=group, roepnaam="Thijs", achternaam="Vries",
-                             voorvoegsel="de")
+    child = StudentFactory(
+        school=school, group=group, roepnaam="Sanne", achternaam="Vries", voorvoegsel="de"
+    )
+    sibling = StudentFactory(
+        school=school, group=group, roepnaam="Thijs", achternaam="Vries", voorvoegsel="de"
+    )
     other_child = StudentFactory(school=school, group=group, roepnaam="Noor")
     parent = make_parent([child, sibling], username="JdeVries")
     other_parent = make_parent([other_child], username="PBakker")

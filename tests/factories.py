@@ -36,7 +36,9 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     board = factory.SubFactory(BoardFactory)
     name = factory.Sequence(lambda n: f"School {n}")
     slug = factory.Sequence(lambda n: f"school-{n}")
-    brin = factory.Sequence(lambda n: f"{n % 100:02d}{'ABCDEFGHIJ'[n % 10]}{'KLMNOPQRST'[n // 10 % 10]}")
+    brin = factory.Sequence(
+        lambda n: f"{n % 100:02d}{'ABCDEFGHIJ'[n % 10]}{'KLMNOPQRST'[n // 10 % 10]}"
+    )
     city = "Utrecht"
     portal_email = factory.LazyAttribute(lambda o: f"ouderportaal@{o.slug}.example.nl")
     holiday_region = School.HolidayRegion.MIDDLE

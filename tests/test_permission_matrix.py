@@ -34,7 +34,7 @@ def _walk(patterns, namespace=""):
 
 
 def all_url_names():
-    return sorted({name: pattern for name, pattern in _walk(get_resolver().url_patterns)}.items())
+    return sorted(dict(_walk(get_resolver().url_patterns)).items())
 
 
 def _kwarg_builders():
@@ -83,9 +83,7 @@ def expected_allowed(rule, roles, persona):
 
 
 def test_every_view_declares_an_access_rule():
-    undeclared = [
-        name for name, pattern in URLS if not hasattr(pattern.callback, "access_rule")
-    ]
+    undeclared = [name for name, pattern in URLS if not hasattr(pattern.callback, "access_rule")]
     assert undeclared == [], f"views without an access rule: {undeclared}"
 
 

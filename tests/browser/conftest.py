@@ -71,8 +71,7 @@ def axe():
             v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}
         ]
         assert serious == [], "\n".join(
-            f"{v['id']} ({v['impact']}): {v['help']} at "
-            f"{[n['target'] for n in v['nodes']][:3]}"
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
             for v in serious
         )
 

@@ -9,9 +9,7 @@ class BackofficeConfig(AppConfig):
     def ready(self):
         from ouderportaal.core.navigation import MenuEntry, register_backoffice_entry
 
-        register_backoffice_entry(
-            MenuEntry("home", "backoffice:home", _("Overview"), order=0)
-        )
+        register_backoffice_entry(MenuEntry("home", "backoffice:home", _("Overview"), order=0))
         register_backoffice_entry(
             MenuEntry("students", "backoffice:students", _("Pupils"), order=10)
         )

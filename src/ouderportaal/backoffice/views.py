@@ -34,8 +34,10 @@ def home(request, membership):
 @staff_view()
 def students(request, membership):
     school = membership.school
-    groups = school.groups.filter(kind="stam").select_related("school_year").order_by(
-        "-school_year__start_date", "name"
+    groups = (
+        school.groups.filter(kind="stam")
+        .select_related("school_year")
+        .order_by("-school_year__start_date", "name")
     )
     form = StudentSearchForm(request.GET or None, groups=groups)
     queryset = school_students(membership).select_related("group")

@@ -35,34 +35,143 @@ DEMO_PASSWORD = "demo-ouderportaal"  # noqa: S105 - printed for the demo on purp
 BOARD_NUMBER = "40999"
 
 BOYS = [
-    "Daan", "Sem", "Lucas", "Levi", "Finn", "Milan", "Bram", "Noah", "Jesse", "Thijs",
-    "Luuk", "Mees", "Sven", "Ruben", "Teun", "Gijs", "Jayden", "Siem", "Hugo", "Ties",
-    "Stijn", "Julian", "Olivier", "Boaz", "Morris", "Ayoub", "Mohammed", "Cas", "Jens", "Tobias",
+    "Daan",
+    "Sem",
+    "Lucas",
+    "Levi",
+    "Finn",
+    "Milan",
+    "Bram",
+    "Noah",
+    "Jesse",
+    "Thijs",
+    "Luuk",
+    "Mees",
+    "Sven",
+    "Ruben",
+    "Teun",
+    "Gijs",
+    "Jayden",
+    "Siem",
+    "Hugo",
+    "Ties",
+    "Stijn",
+    "Julian",
+    "Olivier",
+    "Boaz",
+    "Morris",
+    "Ayoub",
+    "Mohammed",
+    "Cas",
+    "Jens",
+    "Tobias",
 ]
 GIRLS = [
-    "Emma", "Julia", "Mila", "Tess", "Sophie", "Zoë", "Sara", "Nora", "Yara", "Eva",
-    "Saar", "Lotte", "Noor", "Liv", "Fenna", "Lieke", "Anna", "Fleur", "Roos", "Isa",
-    "Lina", "Maud", "Femke", "Ilse", "Nina", "Sanne", "Fatima", "Amira", "Vera", "Hanna",
+    "Emma",
+    "Julia",
+    "Mila",
+    "Tess",
+    "Sophie",
+    "Zoë",
+    "Sara",
+    "Nora",
+    "Yara",
+    "Eva",
+    "Saar",
+    "Lotte",
+    "Noor",
+    "Liv",
+    "Fenna",
+    "Lieke",
+    "Anna",
+    "Fleur",
+    "Roos",
+    "Isa",
+    "Lina",
+    "Maud",
+    "Femke",
+    "Ilse",
+    "Nina",
+    "Sanne",
+    "Fatima",
+    "Amira",
+    "Vera",
+    "Hanna",
 ]
 ADULT_MEN = ["Jeroen", "Mark", "Bas", "Pieter", "Thomas", "Martijn", "Rik", "Youssef", "Erik"]
 ADULT_WOMEN = ["Marieke", "Linda", "Sanne", "Esther", "Anouk", "Ilse", "Karin", "Samira", "Petra"]
 SURNAMES = [
-    ("", "Jansen"), ("de", "Jong"), ("", "Bakker"), ("", "Visser"), ("", "Smit"),
-    ("", "Meijer"), ("de", "Boer"), ("", "Mulder"), ("de", "Groot"), ("", "Bos"),
-    ("", "Vos"), ("", "Peters"), ("", "Hendriks"), ("van", "Leeuwen"), ("", "Dekker"),
-    ("", "Brouwer"), ("de", "Wit"), ("", "Dijkstra"), ("", "Smits"), ("de", "Graaf"),
-    ("van der", "Meer"), ("van der", "Linden"), ("", "Kok"), ("", "Jacobs"), ("de", "Haan"),
-    ("", "Vermeulen"), ("van den", "Heuvel"), ("van der", "Veen"), ("van den", "Broek"),
-    ("de", "Bruijn"), ("", "Schouten"), ("van", "Beek"), ("", "Willems"), ("van", "Vliet"),
-    ("", "Hoekstra"), ("", "Maas"), ("", "Verhoeven"), ("", "Koster"), ("", "Prins"),
-    ("", "Yilmaz"), ("", "El Amrani"), ("", "Kaya"), ("", "Nguyen"),
+    ("", "Jansen"),
+    ("de", "Jong"),
+    ("", "Bakker"),
+    ("", "Visser"),
+    ("", "Smit"),
+    ("", "Meijer"),
+    ("de", "Boer"),
+    ("", "Mulder"),
+    ("de", "Groot"),
+    ("", "Bos"),
+    ("", "Vos"),
+    ("", "Peters"),
+    ("", "Hendriks"),
+    ("van", "Leeuwen"),
+    ("", "Dekker"),
+    ("", "Brouwer"),
+    ("de", "Wit"),
+    ("", "Dijkstra"),
+    ("", "Smits"),
+    ("de", "Graaf"),
+    ("van der", "Meer"),
+    ("van der", "Linden"),
+    ("", "Kok"),
+    ("", "Jacobs"),
+    ("de", "Haan"),
+    ("", "Vermeulen"),
+    ("van den", "Heuvel"),
+    ("van der", "Veen"),
+    ("van den", "Broek"),
+    ("de", "Bruijn"),
+    ("", "Schouten"),
+    ("van", "Beek"),
+    ("", "Willems"),
+    ("van", "Vliet"),
+    ("", "Hoekstra"),
+    ("", "Maas"),
+    ("", "Verhoeven"),
+    ("", "Koster"),
+    ("", "Prins"),
+    ("", "Yilmaz"),
+    ("", "El Amrani"),
+    ("", "Kaya"),
+    ("", "Nguyen"),
 ]
 STREETS = [
-    "Kerkstraat", "Dorpsstraat", "Schoolstraat", "Molenweg", "Lindenlaan", "Beukenlaan",
-    "Julianastraat", "Wilhelminastraat", "Stationsweg", "Parallelweg", "Eikenlaan",
-    "Sportlaan", "Merelstraat", "Tulpstraat", "Vijverweg", "Havenstraat",
+    "Kerkstraat",
+    "Dorpsstraat",
+    "Schoolstraat",
+    "Molenweg",
+    "Lindenlaan",
+    "Beukenlaan",
+    "Julianastraat",
+    "Wilhelminastraat",
+    "Stationsweg",
+    "Parallelweg",
+    "Eikenlaan",
+    "Sportlaan",
+    "Merelstraat",
+    "Tulpstraat",
+    "Vijverweg",
+    "Havenstraat",
 ]
-GROUPS = [("1A", "1"), ("2A", "2"), ("3/4", "C"), ("5A", "5"), ("6A", "6"), ("7A", "7"), ("8A", "8")]
+GROUPS = [
+    ("1A", "1"),
+    ("2A", "2"),
+    ("3/4", "C"),
+    ("5A", "5"),
+    ("6A", "6"),
+    ("7A", "7"),
+    ("8A", "8"),
+]
 PUPILS_PER_GROUP = 25
 
 
@@ -166,9 +275,16 @@ class _Builder:
         roles = [
             ("administratie", "Ans", "Kramer", {"is_administration": True}),
             ("portaalbeheer", "Wim", "Verbeek", {"is_portal_manager": True}),
-            ("directie", "Hanneke", "Postma", {
-                "is_administration": True, "is_portal_manager": True, "is_teacher": True,
-            }),
+            (
+                "directie",
+                "Hanneke",
+                "Postma",
+                {
+                    "is_administration": True,
+                    "is_portal_manager": True,
+                    "is_teacher": True,
+                },
+            ),
         ]
         for role, first, last, flags in roles:
             username = f"{role}.{prefix}"
@@ -176,8 +292,14 @@ class _Builder:
             StaffMember.objects.create(school=school, user=user, **flags)
             self.logins.append(DemoLogin(username, f"staff: {role}", school.name))
         teacher_names = [
-            ("Anna", "Smit"), ("Peter", "van Dijk"), ("Fatma", "Demir"), ("Joost", "Kuipers"),
-            ("Lisa", "Hermans"), ("Koen", "Wouters"), ("Mirjam", "Bosman"), ("Ruud", "Evers"),
+            ("Anna", "Smit"),
+            ("Peter", "van Dijk"),
+            ("Fatma", "Demir"),
+            ("Joost", "Kuipers"),
+            ("Lisa", "Hermans"),
+            ("Koen", "Wouters"),
+            ("Mirjam", "Bosman"),
+            ("Ruud", "Evers"),
         ]
         self.groups = []
         for index, (group_name, jaargroep) in enumerate(GROUPS):
@@ -288,78 +410,224 @@ class _Builder:
     def families(self, ark: School, regenboog: School) -> None:
         y = self.today.year
         # The De Vries family: two children at De Ark, a third who left last summer.
-        home = {"street": "Lindenlaan", "house_number": "12", "postcode": "3511 AB",
-                "city": ark.city}
-        sanne = self.pupil(ark, "5A", key="99XX-L000101", first_names="Sanne Maria",
-                           roepnaam="Sanne", voorvoegsel="de", achternaam="Vries",
-                           birth_date=date(y - 9, 3, 14), gender=Gender.GIRL,
-                           enrolled_on=date(y - 5, 3, 15), phone="030-1234567", **home)
-        thijs = self.pupil(ark, "3/4", key="99XX-L000104", jaargroep="3", first_names="Thijs",
-                           roepnaam="Thijs", voorvoegsel="de", achternaam="Vries",
-                           birth_date=date(y - 7, 6, 2), gender=Gender.BOY,
-                           enrolled_on=date(y - 3, 6, 3), **home)
-        left = self.pupil(ark, "8A", key="99XX-L000099", first_names="Lars", roepnaam="Lars",
-                          voorvoegsel="de", achternaam="Vries", birth_date=date(y - 13, 1, 9),
-                          gender=Gender.BOY, enrolled_on=date(y - 9, 1, 10),
-                          left_on=date(y if self.today.month >= 8 else y - 1, 7, 17), **home)
+        home = {
+            "street": "Lindenlaan",
+            "house_number": "12",
+            "postcode": "3511 AB",
+            "city": ark.city,
+        }
+        sanne = self.pupil(
+            ark,
+            "5A",
+            key="99XX-L000101",
+            first_names="Sanne Maria",
+            roepnaam="Sanne",
+            voorvoegsel="de",
+            achternaam="Vries",
+            birth_date=date(y - 9, 3, 14),
+            gender=Gender.GIRL,
+            enrolled_on=date(y - 5, 3, 15),
+            phone="030-1234567",
+            **home,
+        )
+        thijs = self.pupil(
+            ark,
+            "3/4",
+            key="99XX-L000104",
+            jaargroep="3",
+            first_names="Thijs",
+            roepnaam="Thijs",
+            voorvoegsel="de",
+            achternaam="Vries",
+            birth_date=date(y - 7, 6, 2),
+            gender=Gender.BOY,
+            enrolled_on=date(y - 3, 6, 3),
+            **home,
+        )
+        left = self.pupil(
+            ark,
+            "8A",
+            key="99XX-L000099",
+            first_names="Lars",
+            roepnaam="Lars",
+            voorvoegsel="de",
+            achternaam="Vries",
+            birth_date=date(y - 13, 1, 9),
+            gender=Gender.BOY,
+            enrolled_on=date(y - 9, 1, 10),
+            left_on=date(y if self.today.month >= 8 else y - 1, 7, 17),
+            **home,
+        )
         jeroen = self.user("JdeVries", "Jeroen", "de Vries", "jeroen.devries@example.nl")
         marieke = self.user("MdeVries", "Marieke", "de Vries", "marieke.devries@example.nl")
         kids = [sanne, thijs, left]
-        self.guardian(ark, jeroen, Relation.FATHER, Custody.GEZAG, kids, roepnaam="Jeroen",
-                      initials="J", voorvoegsel="de", achternaam="Vries",
-                      email=jeroen.email, phone_mobile="06-11112222", **home)
-        self.guardian(ark, marieke, Relation.MOTHER, Custody.GEZAG, kids, roepnaam="Marieke",
-                      initials="M", voorvoegsel="de", achternaam="Vries",
-                      email=marieke.email, phone_mobile="06-33334444", **home)
-        for user, name in ((jeroen, "JdeVries"), (marieke, "MdeVries")):
+        self.guardian(
+            ark,
+            jeroen,
+            Relation.FATHER,
+            Custody.GEZAG,
+            kids,
+            roepnaam="Jeroen",
+            initials="J",
+            voorvoegsel="de",
+            achternaam="Vries",
+            email=jeroen.email,
+            phone_mobile="06-11112222",
+            **home,
+        )
+        self.guardian(
+            ark,
+            marieke,
+            Relation.MOTHER,
+            Custody.GEZAG,
+            kids,
+            roepnaam="Marieke",
+            initials="M",
+            voorvoegsel="de",
+            achternaam="Vries",
+            email=marieke.email,
+            phone_mobile="06-33334444",
+            **home,
+        )
+        for name in ("JdeVries", "MdeVries"):
             self.logins.append(DemoLogin(name, "parent (gezag)", ark.name, ["Sanne", "Thijs"]))
 
         # Separated parents: each their own account, mail address and home.
-        noor = self.pupil(ark, "6A", key="99XX-L000103", first_names="Noor Elisabeth",
-                          roepnaam="Noor", voorvoegsel="van den", achternaam="Bakker",
-                          birth_date=date(y - 10, 6, 30), gender=Gender.GIRL,
-                          enrolled_on=date(y - 6, 7, 1), street="Molenweg", house_number="3",
-                          postcode="3512 CD", city=ark.city)
+        noor = self.pupil(
+            ark,
+            "6A",
+            key="99XX-L000103",
+            first_names="Noor Elisabeth",
+            roepnaam="Noor",
+            voorvoegsel="van den",
+            achternaam="Bakker",
+            birth_date=date(y - 10, 6, 30),
+            gender=Gender.GIRL,
+            enrolled_on=date(y - 6, 7, 1),
+            street="Molenweg",
+            house_number="3",
+            postcode="3512 CD",
+            city=ark.city,
+        )
         father = self.user("PvandenBakker", "Pieter", "van den Bakker", "pieter.bakker@example.nl")
-        mother = self.user("SvanDijk", "Samira", "van Dijk", "samira.vandijk@example.nl",
-                           language="en")
-        self.guardian(ark, father, Relation.FATHER, Custody.GEZAG, [noor], roepnaam="Pieter",
-                      initials="P", voorvoegsel="van den", achternaam="Bakker",
-                      email=father.email, phone_mobile="06-55556666", street="Molenweg",
-                      house_number="3", postcode="3512 CD", city=ark.city)
-        self.guardian(ark, mother, Relation.MOTHER, Custody.GEZAG, [noor], roepnaam="Samira",
-                      initials="S", voorvoegsel="van", achternaam="Dijk",
-                      email=mother.email, phone_mobile="06-77778888", street="Havenstraat",
-                      house_number="88", postcode="3582 EF", city=ark.city, language="en")
+        mother = self.user(
+            "SvanDijk", "Samira", "van Dijk", "samira.vandijk@example.nl", language="en"
+        )
+        self.guardian(
+            ark,
+            father,
+            Relation.FATHER,
+            Custody.GEZAG,
+            [noor],
+            roepnaam="Pieter",
+            initials="P",
+            voorvoegsel="van den",
+            achternaam="Bakker",
+            email=father.email,
+            phone_mobile="06-55556666",
+            street="Molenweg",
+            house_number="3",
+            postcode="3512 CD",
+            city=ark.city,
+        )
+        self.guardian(
+            ark,
+            mother,
+            Relation.MOTHER,
+            Custody.GEZAG,
+            [noor],
+            roepnaam="Samira",
+            initials="S",
+            voorvoegsel="van",
+            achternaam="Dijk",
+            email=mother.email,
+            phone_mobile="06-77778888",
+            street="Havenstraat",
+            house_number="88",
+            postcode="3582 EF",
+            city=ark.city,
+            language="en",
+        )
         # The mother's new partner: right to information only, no account.
-        self.guardian(ark, None, Relation.STEP, Custody.INFORMATIERECHT, [noor],
-                      roepnaam="Erik", initials="E", achternaam="Visser",
-                      email="erik.visser@example.nl", street="Havenstraat", house_number="88",
-                      postcode="3582 EF", city=ark.city)
-        self.logins.append(DemoLogin("PvandenBakker", "parent (gezag, separated)", ark.name,
-                                     ["Noor"]))
-        self.logins.append(DemoLogin("SvanDijk", "parent (gezag, separated, English)", ark.name,
-                                     ["Noor"]))
+        self.guardian(
+            ark,
+            None,
+            Relation.STEP,
+            Custody.INFORMATIERECHT,
+            [noor],
+            roepnaam="Erik",
+            initials="E",
+            achternaam="Visser",
+            email="erik.visser@example.nl",
+            street="Havenstraat",
+            house_number="88",
+            postcode="3582 EF",
+            city=ark.city,
+        )
+        self.logins.append(
+            DemoLogin("PvandenBakker", "parent (gezag, separated)", ark.name, ["Noor"])
+        )
+        self.logins.append(
+            DemoLogin("SvanDijk", "parent (gezag, separated, English)", ark.name, ["Noor"])
+        )
 
         # One parent with a child at each school.
-        daan = self.pupil(ark, "7A", key="99XX-L000102", first_names="Daan", roepnaam="Daan",
-                          achternaam="Jansen", birth_date=date(y - 11, 11, 2),
-                          gender=Gender.BOY, enrolled_on=date(y - 7, 11, 5),
-                          street="Kerkstraat", house_number="7", postcode="3513 GH",
-                          city=ark.city)
-        mila = self.pupil(regenboog, "2A", key="98YY-L000201", first_names="Mila",
-                          roepnaam="Mila", achternaam="Jansen", birth_date=date(y - 6, 4, 21),
-                          gender=Gender.GIRL, enrolled_on=date(y - 2, 4, 22),
-                          street="Kerkstraat", house_number="7", postcode="3513 GH",
-                          city=ark.city)
+        daan = self.pupil(
+            ark,
+            "7A",
+            key="99XX-L000102",
+            first_names="Daan",
+            roepnaam="Daan",
+            achternaam="Jansen",
+            birth_date=date(y - 11, 11, 2),
+            gender=Gender.BOY,
+            enrolled_on=date(y - 7, 11, 5),
+            street="Kerkstraat",
+            house_number="7",
+            postcode="3513 GH",
+            city=ark.city,
+        )
+        mila = self.pupil(
+            regenboog,
+            "2A",
+            key="98YY-L000201",
+            first_names="Mila",
+            roepnaam="Mila",
+            achternaam="Jansen",
+            birth_date=date(y - 6, 4, 21),
+            gender=Gender.GIRL,
+            enrolled_on=date(y - 2, 4, 22),
+            street="Kerkstraat",
+            house_number="7",
+            postcode="3513 GH",
+            city=ark.city,
+        )
         anouk = self.user("AJansen", "Anouk", "Jansen", "anouk.jansen@example.nl")
         for school, child in ((ark, daan), (regenboog, mila)):
-            self.guardian(school, anouk, Relation.MOTHER, Custody.GEZAG, [child],
-                          roepnaam="Anouk", initials="A", achternaam="Jansen",
-                          email=anouk.email, phone_mobile="06-99990000", street="Kerkstraat",
-                          house_number="7", postcode="3513 GH", city=ark.city)
-        self.logins.append(DemoLogin("AJansen", "parent at both schools",
-                                     f"{ark.name}, {regenboog.name}", ["Daan", "Mila"]))
+            self.guardian(
+                school,
+                anouk,
+                Relation.MOTHER,
+                Custody.GEZAG,
+                [child],
+                roepnaam="Anouk",
+                initials="A",
+                achternaam="Jansen",
+                email=anouk.email,
+                phone_mobile="06-99990000",
+                street="Kerkstraat",
+                house_number="7",
+                postcode="3513 GH",
+                city=ark.city,
+            )
+        self.logins.append(
+            DemoLogin(
+                "AJansen",
+                "parent at both schools",
+                f"{ark.name}, {regenboog.name}",
+                ["Daan", "Mila"],
+            )
+        )
 
 
 def build_demo() -> DemoResult:
@@ -368,17 +636,25 @@ def build_demo() -> DemoResult:
     existing = Board.objects.filter(number=BOARD_NUMBER).first()
     if existing is not None:
         schools = list(existing.schools.order_by("name"))
-        return DemoResult(schools=schools, logins=_reset_logins(schools, password_hash),
-                          created=False)
+        return DemoResult(
+            schools=schools, logins=_reset_logins(schools, password_hash), created=False
+        )
     with transaction.atomic():
         builder = _Builder(password_hash)
         board = Board.objects.create(name="Stichting Voorbeeldscholen", number=BOARD_NUMBER)
         ark = builder.school(board, "KBS De Ark", "de-ark", "99XX", "Utrecht", "Midden")
-        regenboog = builder.school(board, "OBS De Regenboog", "de-regenboog", "98YY",
-                                   "Groningen", "Noord")
+        regenboog = builder.school(
+            board, "OBS De Regenboog", "de-regenboog", "98YY", "Groningen", "Noord"
+        )
         builder.families(ark, regenboog)
-        admin = builder.user("beheerder", "Beheer", "Installatie", "beheer@example.nl",
-                             is_staff=True, is_superuser=True)
+        admin = builder.user(
+            "beheerder",
+            "Beheer",
+            "Installatie",
+            "beheer@example.nl",
+            is_staff=True,
+            is_superuser=True,
+        )
         builder.logins.append(DemoLogin(admin.username, "superuser (Django admin)", "—"))
         schools = [ark, regenboog]
         for _, step in DEMO_STEPS:
@@ -392,8 +668,11 @@ def _store_logins(logins: list[DemoLogin]) -> None:
 
     AuditEvent.objects.create(
         action="demo.created",
-        data={"logins": [{k: v for k, v in login.as_dict().items() if k != "password"}
-                         for login in logins]},
+        data={
+            "logins": [
+                {k: v for k, v in login.as_dict().items() if k != "password"} for login in logins
+            ]
+        },
     )
 
 
@@ -407,4 +686,3 @@ def _reset_logins(schools, password_hash) -> list[DemoLogin]:
     return [
         DemoLogin(row["username"], row["role"], row["school"], row["children"]) for row in stored
     ]
-
