@@ -129,7 +129,7 @@ PASSWORD_HASHERS = [
 # NIST SP 800-63B: length and a list of common passwords, no composition rules.
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "ouderportaal.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -143,6 +143,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24) * 3600
+# Staff must log in with a code from an authenticator app as well (TOTP).
+STAFF_REQUIRE_TOTP = env_bool("STAFF_REQUIRE_TOTP", True)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -165,10 +167,25 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Mail: EMAIL_URL, e.g. smtp://127.0.0.1:1025 or smtp+tls://user:pass@host:587.
-_email_url = env_str("EMAIL_URL", "console://" if DEBUG else "smtp://127.0.0.1:25")
-MAILERS = {"default": mailer_from_url(_email_url)}
+# outbox:// keeps each mail as a file in DATA_DIR/outbox, readable at /account/demo-post/
+# in a DEBUG run (the demo's mailbox).
+_email_url = env_str("EMAIL_URL", "outbox://" if DEBUG else "smtp://127.0.0.1:25")
+MAILERS = {
+    "default": {"BACKEND": "ouderportaal.accounts.outbox.OutboxBackend"}
+    if _email_url.startswith("outbox:")
+    else mailer_from_url(_email_url)
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Ouderportaal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The portal's public address, for links in mail sent outside a request (cron jobs).
+PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000" if DEBUG else "")
+
+# Limits that protect the school and parents from floods.
+CHANGE_REQUESTS_PER_DAY = env_int("CHANGE_REQUESTS_PER_DAY", 5)
+HELPDESK_MAX_UPLOAD_MB = env_int("HELPDESK_MAX_UPLOAD_MB", 20)
+HELPDESK_LOGIN_HELP_PER_ADDRESS = env_int("HELPDESK_LOGIN_HELP_PER_ADDRESS", 3)
+HELPDESK_LOGIN_HELP_PER_IP = env_int("HELPDESK_LOGIN_HELP_PER_IP", 10)
 
 # Background work: a database queue drained by `ouderportaal db_worker`.
 TASKS = {

@@ -51,3 +51,18 @@ def test_staff_of_another_school_get_404_for_a_pupil(world, client):
         "backoffice:student", kwargs={"school": world.school.slug, "student": world.child.public_id}
     )
     assert client.get(url).status_code == 404
+
+
+def test_student_page_links_to_results_and_accounts_by_role(world, client):
+    url = reverse(
+        "backoffice:student", kwargs={"school": world.school.slug, "student": world.child.public_id}
+    )
+    results = reverse(
+        "resultsadmin:pupil", kwargs={"school": world.school.slug, "student": world.child.public_id}
+    )
+    client.force_login(world.staff)
+    page = client.get(url).content.decode()
+    assert results in page and "/accounts/ouder/" in page
+    client.force_login(world.teacher)
+    page = client.get(url).content.decode()
+    assert results in page and "/accounts/ouder/" not in page

@@ -129,3 +129,11 @@ def test_demo_parents_can_log_in_with_the_printed_password(db, client):
     assert client.login(username=row["username"], password=row["password"])
     response = client.get(reverse("portal:home"))
     assert "Sanne" in response.content.decode()
+
+
+def test_a_parent_who_switches_language_keeps_it_on_the_account(world, client):
+    client.force_login(world.parent)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    world.parent.refresh_from_db()
+    assert world.parent.language == "en"
+    assert "My children" in client.get(reverse("portal:home")).content.decode()

@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "ouderportaal.accounts"
     label = "accounts"
+
+    def ready(self):
+        from ouderportaal.accounts.demo import demo_step
+        from ouderportaal.core.demo import register_demo_step
+        from ouderportaal.core.navigation import MenuEntry, register_backoffice_entry
+
+        register_backoffice_entry(
+            MenuEntry(
+                "accounts",
+                "accountadmin:overview",
+                _("Parent accounts"),
+                order=60,
+                roles=("portal_manager",),
+            )
+        )
+        register_demo_step(demo_step, order=50)

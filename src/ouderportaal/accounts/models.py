@@ -1,10 +1,18 @@
-"""The user account. Parents and staff use the same account type and the same login."""
+"""The user account, and what the portal keeps about logins and account mail.
+
+Parents and staff use the same account type and the same login. The school's record
+of a guardian stays in `core.Guardian`; what this app adds (account mail sent, links,
+second factor, failed logins) lives here.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,3 +42,148 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class AccountState(models.Model):
+    """Per account: the one valid set-password link, and the second factor."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_state"
+    )
+    # Every new link raises the generation; a link made for an older one no longer works.
+    link_generation = models.PositiveIntegerField(default=0)
+    link_expires_at = models.DateTimeField(null=True, blank=True)
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last accepted 30-second step, so a code cannot be used twice.
+    totp_last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("account state")
+        verbose_name_plural = _("account states")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def has_totp(self) -> bool:
+        return bool(self.totp_secret) and self.totp_confirmed_at is not None
+
+
+class SchoolAccountSettings(models.Model):
+    """A school's choices about account mail."""
+
+    school = models.OneToOneField(
+        "core.School", on_delete=models.CASCADE, related_name="account_settings"
+    )
+    link_valid_days = models.PositiveSmallIntegerField(
+        _("days a set-password link stays valid"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+
+    class Meta:
+        verbose_name = _("account settings of a school")
+        verbose_name_plural = _("account settings of schools")
+
+    def __str__(self) -> str:
+        return str(self.school)
+
+
+class GuardianAccountMail(models.Model):
+    """Per guardian record: when the last account mail went out and how it went."""
+
+    guardian = models.OneToOneField(
+        "core.Guardian", on_delete=models.CASCADE, related_name="account_mail"
+    )
+    last_sent_at = models.DateTimeField(_("last account mail"), null=True, blank=True)
+    accepted = models.BooleanField(_("accepted by the mail server"), null=True)
+    times_sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("account mail of a guardian")
+        verbose_name_plural = _("account mail of guardians")
+
+    def __str__(self) -> str:
+        return str(self.guardian)
+
+
+class AccountMailBatch(models.Model):
+    """One request by staff to send account mail, to one guardian or to many."""
+
+    class Scope(models.TextChoices):
+        SCHOOL = "school", _("whole school")
+        GROUP = "group", _("group")
+        GUARDIAN = "guardian", _("one guardian")
+
+    school = models.ForeignKey("core.School", on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    label = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    total = models.PositiveIntegerField(default=0)
+    # The portal's address as the staff member used it, for the links in the mails.
+    base_url = models.URLField(max_length=200)
+
+    class Meta:
+        verbose_name = _("account mail batch")
+        verbose_name_plural = _("account mail batches")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.created_at:%Y-%m-%d %H:%M} ({self.total})"
+
+
+class AccountMailItem(models.Model):
+    """One mail of a batch. Its state moves forward only, by conditional updates.
+
+    queued → sending (claimed just before the mail server is contacted) → sent/refused;
+    a queued item whose guardian no longer qualifies becomes skipped. An item left in
+    "sending" means the sender stopped during that one mail: it is shown to staff and
+    never resent by itself, so nobody gets the same mail twice by accident.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("accepted by the mail server")
+        REFUSED = "refused", _("not accepted by the mail server")
+        SKIPPED = "skipped", _("skipped: no longer qualifies")
+
+    batch = models.ForeignKey(AccountMailBatch, on_delete=models.CASCADE, related_name="items")
+    guardian = models.ForeignKey("core.Guardian", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account mail")
+        verbose_name_plural = _("account mails")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "guardian"], name="accountmailitem_unique"),
+        ]
+        indexes = [models.Index(fields=["guardian", "state"], name="accountmailitem_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} ({self.state})"
+
+
+class LoginFailure(models.Model):
+    """One failed login: the basis for slowing down guessing, and its log."""
+
+    username_key = models.CharField(max_length=150)  # lower case: capitals do not dodge it
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        indexes = [
+            models.Index(fields=["username_key", "at"], name="loginfailure_user_idx"),
+            models.Index(fields=["ip", "at"], name="loginfailure_ip_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username_key} {self.at:%Y-%m-%d %H:%M:%S}"

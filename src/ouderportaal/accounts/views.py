@@ -1,14 +1,389 @@
-from django.contrib.auth import views as auth_views
+"""Login in steps, set-password links, forgotten passwords and usernames, the profile."""
 
-from ouderportaal.accounts.forms import LoginForm
-from ouderportaal.core.access import public_view
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+
+from ouderportaal.accounts import flow, services, throttle, totp
+from ouderportaal.accounts.forms import (
+    CodeForm,
+    ConfirmPasswordForm,
+    ForgotPasswordForm,
+    ForgotUsernameForm,
+    LoginForm,
+    PasswordChangeForm,
+    SetPasswordForm,
+    UsernameForm,
+)
+from ouderportaal.accounts.models import AccountState
+from ouderportaal.accounts.tasks import send_password_reset, send_username_reminder
+from ouderportaal.core import audit
+from ouderportaal.core.access import parent_view, public_view
+from ouderportaal.core.models import AuditEvent, School
+
+
+def _outbox_url():
+    if not settings.DEBUG:
+        return None
+    try:
+        return reverse("accounts:outbox")
+    except NoReverseMatch:
+        return None
+
+
+def _school_mailboxes():
+    schools = School.objects.order_by("name").values("name", "portal_email")
+    return list(schools[:11])
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+    locked_wait = None
+
+    def post(self, request, *args, **kwargs):
+        self.locked_wait = throttle.locked_for(
+            request.POST.get("username", ""), throttle.client_ip(request)
+        )
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.locked_wait is not None:
+            minutes = max(1, math.ceil(self.locked_wait.total_seconds() / 60))
+            form.locked_message = ngettext(
+                "Too many failed attempts. Wait %(minutes)d minute and try again.",
+                "Too many failed attempts. Wait %(minutes)d minutes and try again.",
+                minutes,
+            ) % {"minutes": minutes}
+        return form
+
+    def form_invalid(self, form):
+        username = self.request.POST.get("username", "")
+        if self.locked_wait is not None:
+            throttle.record_blocked(self.request, username)
+        elif username and self.request.POST.get("password"):
+            throttle.record_failure(self.request, username)
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        return flow.begin_login(self.request, form.get_user(), self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        schools = _school_mailboxes()
+        context.update(
+            {
+                "outbox_url": _outbox_url(),
+                "school_mailboxes": schools if len(schools) <= 10 else [],
+                "failed": self.request.method == "POST",
+            }
+        )
+        return context
 
 
 login = public_view(LoginView.as_view())
 logout = public_view(auth_views.LogoutView.as_view())
+
+
+# -- The second step -------------------------------------------------------------------
+
+
+@public_view
+@never_cache
+def login_code(request):
+    user = flow.pending_user(request)
+    if user is None:
+        return redirect("accounts:login")
+    state = AccountState.objects.filter(user=user).first()
+    if state is None or not state.has_totp:
+        return redirect("accounts:login_totp_setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp.verify(state, form.cleaned_data["code"]):
+            return flow.complete_login(request, user)
+        throttle.record_failure(request, user.username)
+        if flow.count_wrong_code(request):
+            messages.error(request, _("Too many wrong codes. Log in again."))
+            return redirect("accounts:login")
+        form.add_error("code", _("This code is not right. Use the newest code in your app."))
+    return render(request, "accounts/login_code.html", {"form": form})
+
+
+def _totp_setup(request, user, *, session_key, template, on_confirmed, extra=None):
+    secret = request.session.get(session_key)
+    if not secret:
+        secret = totp.new_secret()
+        request.session[session_key] = secret
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        step = totp.matching_step(secret, form.cleaned_data["code"])
+        if step is not None:
+            with transaction.atomic():
+                state, _created = AccountState.objects.get_or_create(user=user)
+                state.totp_secret = secret
+                state.totp_confirmed_at = timezone.now()
+                state.totp_last_step = step
+                state.save()
+            del request.session[session_key]
+            audit.record(
+                "account.totp.enabled",
+                actor=user if request.user.is_authenticated else None,
+                obj=user,
+            )
+            return on_confirmed()
+        form.add_error(
+            "code",
+            _("This code is not right. Check the time on your phone and use the newest code."),
+        )
+    uri = totp.provisioning_uri(secret, user.username)
+    grouped_secret = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    context = {"form": form, "qr": totp.qr_data_uri(uri), "secret": grouped_secret, **(extra or {})}
+    return render(request, template, context)
+
+
+@public_view
+@never_cache
+def login_totp_setup(request):
+    user = flow.pending_user(request)
+    if user is None:
+        return redirect("accounts:login")
+    if flow.has_totp(user):
+        return redirect("accounts:login_code")
+    return _totp_setup(
+        request,
+        user,
+        session_key="accounts_login_totp_secret",
+        template="accounts/login_totp_setup.html",
+        on_confirmed=lambda: flow.complete_login(request, user),
+    )
+
+
+# -- Set-password links --------------------------------------------------------------
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/set_password.html"
+    form_class = SetPasswordForm
+    token_generator = services.link_tokens
+    reset_url_token = "instellen"  # noqa: S105 - the URL word, not a secret
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            user = form.save()
+            services.end_links(user)
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        audit.record("account.password.set", actor=user, obj=user)
+        return flow.begin_login(self.request, user, resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+set_password = public_view(SetPasswordView.as_view())
+
+
+# -- Forgotten password or username -------------------------------------------------------
+
+
+@public_view
+def forgot_password(request):
+    form = ForgotPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        typed = form.cleaned_data["login"].strip()
+        base_url = request.build_absolute_uri("/")
+        if "@" in typed:
+            targets = [(user.pk, typed) for user in services.users_for_address(typed)]
+        else:
+            user = (
+                get_user_model()
+                .objects.filter(username__iexact=typed, is_active=True)
+                .exclude(email="")
+                .first()
+            )
+            targets = [(user.pk, user.email)] if user is not None else []
+        for user_id, address in targets:
+            if may_mail_address(address):
+                send_password_reset.enqueue(user_id, address, base_url)
+        return redirect("accounts:forgot_password_sent")
+    return render(request, "accounts/forgot_password.html", {"form": form})
+
+
+MAILS_PER_ADDRESS_PER_HOUR = 3
+
+
+def may_mail_address(address: str) -> bool:
+    """At most a few reset and username mails per address per hour.
+
+    Someone typing another person's address again and again must not flood their
+    mailbox. The answer on screen stays the same either way.
+    """
+    key = salted_hmac("account-mail-request", address.strip().lower()).hexdigest()[:32]
+    recent = AuditEvent.objects.filter(
+        action="account.mail.requested",
+        object_id=key,
+        at__gte=timezone.now() - timedelta(hours=1),
+    )
+    if recent.count() >= MAILS_PER_ADDRESS_PER_HOUR:
+        return False
+    AuditEvent.objects.create(action="account.mail.requested", object_type="address", object_id=key)
+    return True
+
+
+@public_view
+def forgot_password_sent(request):
+    return render(request, "accounts/forgot_sent.html", {"what": "password"})
+
+
+@public_view
+def forgot_username(request):
+    form = ForgotUsernameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        address = form.cleaned_data["email"]
+        if services.users_for_address(address).exists() and may_mail_address(address):
+            send_username_reminder.enqueue(address, request.build_absolute_uri("/"))
+        return redirect("accounts:forgot_username_sent")
+    return render(request, "accounts/forgot_username.html", {"form": form})
+
+
+@public_view
+def forgot_username_sent(request):
+    return render(request, "accounts/forgot_sent.html", {"what": "username"})
+
+
+# -- The profile ---------------------------------------------------------------------
+
+
+@parent_view
+def profile(request):
+    user = request.user
+    form = UsernameForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        old = get_user_model().objects.get(pk=user.pk).username
+        form.save()
+        audit.record("account.username.changed", actor=user, obj=user, old=old, new=user.username)
+        messages.success(
+            request,
+            _("Your username is now %(username)s. Use exactly these capitals when you log in.")
+            % {"username": user.username},
+        )
+        return redirect("accounts:profile")
+    if request.method == "POST":
+        user.refresh_from_db(fields=["username"])
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "has_totp": flow.has_totp(user),
+            "totp_required": flow.must_use_totp(user),
+        },
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # keeps this session; the others end
+        services.end_links(self.request.user)
+        audit.record("account.password.changed", actor=self.request.user, obj=self.request.user)
+        messages.success(
+            self.request,
+            _(
+                "Your password has been changed. Other devices where you were logged in are "
+                "logged out."
+            ),
+        )
+        return response
+
+
+password_change = parent_view(PasswordChangeView.as_view())
+
+
+@parent_view
+@never_cache
+def totp_setup(request):
+    if flow.has_totp(request.user):
+        return redirect("accounts:profile")
+
+    def confirmed():
+        messages.success(
+            request,
+            _(
+                "Two-step verification is on. From now on you log in with a code from your app "
+                "as well."
+            ),
+        )
+        return redirect("accounts:profile")
+
+    return _totp_setup(
+        request,
+        request.user,
+        session_key="accounts_profile_totp_secret",
+        template="accounts/totp_setup.html",
+        on_confirmed=confirmed,
+    )
+
+
+@parent_view
+def totp_disable(request):
+    user = request.user
+    if flow.must_use_totp(user) or not flow.has_totp(user):
+        return redirect("accounts:profile")
+    form = ConfirmPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        AccountState.objects.filter(user=user).update(
+            totp_secret="", totp_confirmed_at=None, totp_last_step=0
+        )
+        audit.record("account.totp.disabled", actor=user, obj=user)
+        messages.success(request, _("Two-step verification is off."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/totp_disable.html", {"form": form})
+
+
+# -- The demo mailbox (DEBUG only) ---------------------------------------------------------
+
+
+def _require_debug():
+    if not settings.DEBUG:
+        raise Http404
+
+
+@public_view
+def outbox(request):
+    _require_debug()
+    from ouderportaal.accounts import outbox as store
+
+    return render(request, "accounts/outbox.html", {"mails": store.list_messages()})
+
+
+@public_view
+def outbox_message(request, name):
+    _require_debug()
+    from ouderportaal.accounts import outbox as store
+
+    mail = store.read_message(name)
+    if mail is None:
+        raise Http404
+    return render(request, "accounts/outbox_message.html", {"mail": mail})

@@ -16,7 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-brin_validator = RegexValidator(r"^\d{2}[A-Z]{2}$", _("A BRIN code is two digits and two capitals."))
+brin_validator = RegexValidator(
+    r"^\d{2}[A-Z]{2}$", _("A BRIN code is two digits and two capitals.")
+)
 postcode_validator = RegexValidator(
     r"^\d{4} ?[A-Z]{2}$", _("Enter a Dutch postcode such as 1234 AB.")
 )
@@ -268,6 +270,13 @@ class Student(AddressFields):
     )
     enrolled_on = models.DateField(_("first day at school"), null=True, blank=True)
     left_on = models.DateField(_("left school on"), null=True, blank=True)
+    composed_groups = models.ManyToManyField(
+        Group,
+        related_name="composed_members",
+        blank=True,
+        verbose_name=_("composed groups"),
+        help_text=_("Groups across classes (samengestelde groepen), such as a plus class."),
+    )
 
     objects = StudentQuerySet.as_manager()
 
@@ -440,4 +449,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-

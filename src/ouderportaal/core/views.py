@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from ouderportaal.core.access import active_memberships, parent_view, public_view, visible_students
 
@@ -30,3 +33,16 @@ def home(request):
     if request.user.is_superuser:
         return redirect("admin:index")
     return redirect("portal:home")
+
+
+@public_view
+@require_POST
+def set_language(request):
+    """Switch the language; a logged-in person keeps the choice on their account."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response

@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportsConfig(AppConfig):
     name = "ouderportaal.imports"
     label = "imports"
+
+    def ready(self):
+        from ouderportaal.core.navigation import MenuEntry, register_backoffice_entry
+
+        register_backoffice_entry(
+            MenuEntry("imports", "imports:index", _("Import"), order=80, roles=("administration",))
+        )

@@ -1,6 +1,41 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SchoolcontrolConfig(AppConfig):
     name = "ouderportaal.schoolcontrol"
     label = "schoolcontrol"
+
+    def ready(self):
+        from ouderportaal.core.demo import register_demo_step
+        from ouderportaal.core.navigation import MenuEntry, register_backoffice_entry
+        from ouderportaal.schoolcontrol.demo import demo_step
+
+        register_backoffice_entry(
+            MenuEntry(
+                "schoolcontrol",
+                "schoolcontrol:modules",
+                _("Portal settings"),
+                order=60,
+                roles=("portal_manager",),
+            )
+        )
+        register_backoffice_entry(
+            MenuEntry(
+                "adoption",
+                "schoolcontrol:adoption",
+                _("Portal use"),
+                order=62,
+                roles=("portal_manager", "administration"),
+            )
+        )
+        register_backoffice_entry(
+            MenuEntry(
+                "preview",
+                "schoolcontrol:preview",
+                _("View as parent"),
+                order=64,
+                roles=("portal_manager", "administration"),
+            )
+        )
+        register_demo_step(demo_step, order=80)

@@ -7,13 +7,157 @@ Menus ask `visible_modules` which modules to offer.
 
 from __future__ import annotations
 
-# Portal modules a school can open or close for parents.
-ALL_MODULES = ("general", "method_tests", "lvs", "change_requests", "appointments")
+from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Cast
+from django.shortcuts import render
+from django.utils import timezone
+
+from ouderportaal.schoolcontrol.modules import ALL_MODULES, MODULE_LABELS
+
+__all__ = [
+    "ALL_MODULES",
+    "active_closed_periods",
+    "attach_closed_portal",
+    "parent_gate",
+    "visible_modules",
+    "with_closed_portal",
+]
+
+
+CACHE_ATTR = "_schoolcontrol_open_modules"
 
 
 def visible_modules(school) -> set[str]:
-    return set(ALL_MODULES)
+    """The modules the school has opened for parents.
+
+    One query per School instance: a request loads its school once, so the gate and the
+    menu of the same page share the answer.
+    """
+    from ouderportaal.schoolcontrol.models import ModuleSetting
+
+    cached = getattr(school, CACHE_ATTR, None)
+    if cached is None:
+        closed = set(
+            ModuleSetting.objects.filter(school=school, is_open=False).values_list(
+                "module", flat=True
+            )
+        )
+        cached = frozenset(set(ALL_MODULES) - closed)
+        setattr(school, CACHE_ATTR, cached)
+    return set(cached)
+
+
+def active_closed_periods(school, at=None) -> list:
+    from ouderportaal.schoolcontrol.models import ClosedPeriod
+
+    at = at or timezone.now()
+    return list(
+        ClosedPeriod.objects.filter(school=school, starts_at__lte=at, ends_at__gt=at).order_by(
+            "-ends_at"
+        )
+    )
+
+
+def with_closed_portal(students, at=None):
+    """Annotate pupils with `closed_period_id`: the period closing their school's portal.
+
+    Adds no query of its own: it is a subquery of the pupils' query.
+    """
+    from ouderportaal.schoolcontrol.models import ClosedPeriod
+
+    at = at or timezone.now()
+    running = ClosedPeriod.objects.filter(
+        school=OuterRef("school_id"), whole_portal=True, starts_at__lte=at, ends_at__gt=at
+    ).order_by("-ends_at")
+    return students.annotate(closed_period_id=Subquery(running.values("pk")[:1]))
+
+
+def attach_closed_portal(students) -> None:
+    """Set `portal_closed` (a ClosedPeriod or None) on pupils from `with_closed_portal`.
+
+    Queries only when a portal is closed (one query, whatever the number of pupils).
+    """
+    from ouderportaal.schoolcontrol.models import ClosedPeriod
+
+    ids = {s.closed_period_id for s in students if s.closed_period_id}
+    periods = ClosedPeriod.objects.in_bulk(ids) if ids else {}
+    for student in students:
+        student.portal_closed = periods.get(student.closed_period_id)
+
+
+def closed_response(request, school, period, module=None):
+    """The friendly page parents see while the portal (or a module) is closed."""
+    return render(
+        request,
+        "schoolcontrol/closed.html",
+        {
+            "school": school,
+            "period": period,
+            "module_label": (
+                MODULE_LABELS.get(module) if module and not period.whole_portal else None
+            ),
+        },
+    )
+
+
+def module_closed_response(request, school, module):
+    return render(
+        request,
+        "schoolcontrol/module_closed.html",
+        {"school": school, "module_label": MODULE_LABELS.get(module, module)},
+    )
+
+
+def _gate_state(school, at) -> list[int]:
+    """Load the school's open modules (into the cache) and its running periods' ids.
+
+    One query for the common case: both come as aggregated subqueries on the school row.
+    """
+    from ouderportaal.core.models import School
+    from ouderportaal.schoolcontrol.models import ClosedPeriod, ModuleSetting
+
+    closed_modules = (
+        ModuleSetting.objects.filter(school=OuterRef("pk"), is_open=False)
+        .values("school")
+        .annotate(joined=StringAgg("module", delimiter=Value(",")))
+        .values("joined")
+    )
+    running = (
+        ClosedPeriod.objects.filter(school=OuterRef("pk"), starts_at__lte=at, ends_at__gt=at)
+        .values("school")
+        .annotate(joined=StringAgg(Cast("pk", CharField()), delimiter=Value(",")))
+        .values("joined")
+    )
+    row = (
+        School.objects.filter(pk=school.pk)
+        .annotate(closed_modules=Subquery(closed_modules), running=Subquery(running))
+        .values("closed_modules", "running")
+        .first()
+    ) or {"closed_modules": None, "running": None}
+    closed = {m for m in (row["closed_modules"] or "").split(",") if m}
+    setattr(school, CACHE_ATTR, frozenset(set(ALL_MODULES) - closed))
+    return [int(pk) for pk in (row["running"] or "").split(",") if pk]
+
+
+def closed_for_parents(school, module: str, at=None) -> bool:
+    """True when parents may not use `module` of this school now (closed or in a period)."""
+    from ouderportaal.schoolcontrol.models import ClosedPeriod
+
+    running = _gate_state(school, at or timezone.now())
+    if module not in visible_modules(school):
+        return True
+    return any(p.covers(module) for p in ClosedPeriod.objects.filter(pk__in=running))
 
 
 def parent_gate(request, school, module: str | None):
+    """None when the page may be shown; otherwise the page that replaces it."""
+    from ouderportaal.schoolcontrol.models import ClosedPeriod
+
+    running = _gate_state(school, timezone.now())
+    if module is not None and module not in visible_modules(school):
+        return module_closed_response(request, school, module)
+    if running:
+        for period in ClosedPeriod.objects.filter(pk__in=running).order_by("-ends_at"):
+            if period.covers(module):
+                return closed_response(request, school, period, module)
     return None

@@ -1,0 +1,413 @@
+"""Accounts for guardians: who gets one, usernames, set-password links, account mail."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import string
+import unicodedata
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.encoding import force_bytes
+from django.utils.http import base36_to_int, urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
+
+from ouderportaal.accounts.models import (
+    AccountMailBatch,
+    AccountMailItem,
+    AccountState,
+    GuardianAccountMail,
+    SchoolAccountSettings,
+)
+from ouderportaal.core import audit
+from ouderportaal.core.mail import send_templated_mail
+from ouderportaal.core.models import Custody, Guardian, GuardianLink, School, Student
+
+logger = logging.getLogger("ouderportaal.accounts")
+
+RANDOM_USERNAME_LENGTH = 17
+
+
+# -- Who gets an account -------------------------------------------------------------
+
+
+def _gezag_with_enrolled_pupil():
+    return Exists(
+        GuardianLink.objects.filter(
+            guardian=OuterRef("pk"),
+            custody=Custody.GEZAG,
+            student__in=Student.objects.enrolled(),
+        )
+    )
+
+
+def annotate_eligibility(guardians):
+    return guardians.annotate(has_gezag=_gezag_with_enrolled_pupil())
+
+
+def eligible_guardians(school: School):
+    """Guardians of the school who get an account: gezag over an enrolled pupil, an address."""
+    return (
+        annotate_eligibility(Guardian.objects.filter(school=school))
+        .filter(has_gezag=True)
+        .exclude(email="")
+    )
+
+
+NO_GEZAG = _("No parental authority (gezag) over a pupil at school: no account.")
+NO_EMAIL = _("No e-mail address known: no account. Ask the administration to add one.")
+
+
+def why_no_account(guardian) -> str | None:
+    """None when the guardian gets an account; otherwise the reason, for the screen."""
+    has_gezag = getattr(guardian, "has_gezag", None)
+    if has_gezag is None:
+        has_gezag = (
+            annotate_eligibility(Guardian.objects.filter(pk=guardian.pk))
+            .values_list("has_gezag", flat=True)
+            .get()
+        )
+    if not has_gezag:
+        return str(NO_GEZAG)
+    if not guardian.email:
+        return str(NO_EMAIL)
+    return None
+
+
+# -- Usernames ---------------------------------------------------------------------
+
+
+def _letters(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z]", "", plain)
+
+
+def username_base(guardian) -> str:
+    """JdeVries: the first initial, the prefix as written, the surname with a capital."""
+    initial = _letters(guardian.initials or guardian.roepnaam)[:1].upper()
+    prefix = _letters(guardian.voorvoegsel)
+    surname = _letters(guardian.achternaam)
+    surname = surname[:1].upper() + surname[1:]
+    return (initial + prefix + surname) or "Ouder"
+
+
+def random_username() -> str:
+    return "".join(secrets.choice(string.ascii_letters) for _ in range(RANDOM_USERNAME_LENGTH))
+
+
+def existing_usernames() -> set[str]:
+    return set(
+        get_user_model().objects.annotate(low=Lower("username")).values_list("low", flat=True)
+    )
+
+
+def new_username(guardian, taken: set[str]) -> str:
+    """A username in the school's style that is not yet taken (compared without case)."""
+    if guardian.school.username_style == School.UsernameStyle.RANDOM:
+        while True:
+            name = random_username()
+            if name.lower() not in taken:
+                break
+    else:
+        base = username_base(guardian)
+        name, number = base, 1
+        while name.lower() in taken:
+            number += 1
+            name = f"{base}{number}"
+    taken.add(name.lower())
+    return name
+
+
+def _same_person_elsewhere(guardian):
+    """The account of this parent at another school: same address and same name."""
+    return (
+        Guardian.objects.filter(
+            user__isnull=False,
+            email__iexact=guardian.email,
+            achternaam__iexact=guardian.achternaam,
+            roepnaam__iexact=guardian.roepnaam,
+        )
+        .exclude(school=guardian.school)
+        .select_related("user")
+        .first()
+    )
+
+
+def ensure_accounts(guardians, taken: set[str] | None = None) -> list:
+    """Give each guardian (already checked as eligible) an account; return the new users.
+
+    A parent already known at another school with the same name and address keeps
+    one account for both schools.
+    """
+    user_model = get_user_model()
+    taken = existing_usernames() if taken is None else taken
+    created = []
+    for guardian in guardians:
+        if guardian.user_id is not None:
+            continue
+        elsewhere = _same_person_elsewhere(guardian)
+        if elsewhere is not None:
+            guardian.user = elsewhere.user
+        else:
+            user = user_model(
+                username=new_username(guardian, taken),
+                first_name=guardian.roepnaam or guardian.initials,
+                last_name=guardian.surname,
+                email=guardian.email,
+                language=guardian.language,
+            )
+            user.set_unusable_password()
+            user.save()
+            guardian.user = user
+            created.append(user)
+        Guardian.objects.filter(pk=guardian.pk, user__isnull=True).update(user=guardian.user)
+    return created
+
+
+# -- Set-password links --------------------------------------------------------------
+
+
+def account_state(user) -> AccountState:
+    state, _created = AccountState.objects.get_or_create(user=user)
+    return state
+
+
+class AccountLinkTokenGenerator(PasswordResetTokenGenerator):
+    """Links that work once, until they expire, and only the newest one.
+
+    The token covers the password hash (setting a password ends it) and the account's
+    link generation (a newer mail ends it); the expiry is stored with the account.
+    """
+
+    key_salt = "ouderportaal.accounts.AccountLinkTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        generation = (
+            AccountState.objects.filter(user=user).values_list("link_generation", flat=True).first()
+        )
+        return f"{user.pk}{user.password}{generation or 0}{timestamp}"
+
+    def check_token(self, user, token):
+        if not (user and token):
+            return False
+        try:
+            ts_b36, _hash = token.split("-")
+            ts = base36_to_int(ts_b36)
+        except ValueError:
+            return False
+        for secret in [self.secret, *self.secret_fallbacks]:
+            if constant_time_compare(self._make_token_with_timestamp(user, ts, secret), token):
+                break
+        else:
+            return False
+        expires = (
+            AccountState.objects.filter(user=user).values_list("link_expires_at", flat=True).first()
+        )
+        return expires is not None and timezone.now() < expires
+
+
+link_tokens = AccountLinkTokenGenerator()
+
+
+def new_link(user, *, valid_for: timedelta, base_url: str) -> str:
+    """Make the account's one valid link (older ones stop working) and return its URL."""
+    with transaction.atomic():
+        state = AccountState.objects.select_for_update().get_or_create(user=user)[0]
+        state.link_generation += 1
+        state.link_expires_at = timezone.now() + valid_for
+        state.save(update_fields=["link_generation", "link_expires_at"])
+    path = reverse(
+        "accounts:set_password",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": link_tokens.make_token(user),
+        },
+    )
+    return base_url.rstrip("/") + path
+
+
+def end_links(user) -> None:
+    """After a password is set, no link of this account works any more."""
+    AccountState.objects.filter(user=user).update(link_expires_at=None)
+
+
+def link_valid_days(school: School) -> int:
+    found = (
+        SchoolAccountSettings.objects.filter(school=school)
+        .values_list("link_valid_days", flat=True)
+        .first()
+    )
+    return found or 14
+
+
+# -- Sending account mail --------------------------------------------------------------
+
+
+def send_account_mail(guardian, base_url: str) -> bool:
+    """Mail the guardian their username and a fresh set-password link."""
+    days = link_valid_days(guardian.school)
+    user = guardian.user
+    link = new_link(user, valid_for=timedelta(days=days), base_url=base_url)
+    return send_templated_mail(
+        to=guardian.email,
+        template="accounts/mail/account_mail",
+        context={
+            "guardian": guardian,
+            "username": user.username,
+            "link": link,
+            "days": days,
+            "login_url": base_url.rstrip("/") + reverse("accounts:login"),
+        },
+        language=guardian.language,
+        school=guardian.school,
+    )
+
+
+def busy_guardian_ids():
+    return AccountMailItem.objects.filter(
+        state__in=[AccountMailItem.State.QUEUED, AccountMailItem.State.SENDING]
+    ).values("guardian_id")
+
+
+def start_batch(*, school, guardians, scope, label, actor, base_url, only_new=True):
+    """Create accounts where needed and queue one account mail per guardian.
+
+    Guardians with a mail already waiting are left out, and for a bulk send (only_new)
+    so are those who already received one: a double click sends nothing twice.
+    """
+    from ouderportaal.accounts.tasks import send_account_mail_item
+
+    with transaction.atomic():
+        candidates = (
+            eligible_guardians(school)
+            .filter(pk__in=[g.pk for g in guardians] if isinstance(guardians, list) else guardians)
+            .exclude(pk__in=busy_guardian_ids())
+            .select_related("school")
+            .order_by("pk")
+        )
+        if only_new:
+            candidates = candidates.filter(
+                Q(account_mail__isnull=True) | Q(account_mail__last_sent_at__isnull=True)
+            )
+        candidates = list(candidates)
+        created = ensure_accounts(candidates)
+        batch = AccountMailBatch.objects.create(
+            school=school,
+            scope=scope,
+            label=label,
+            created_by=actor,
+            total=len(candidates),
+            base_url=base_url,
+        )
+        items = AccountMailItem.objects.bulk_create(
+            AccountMailItem(batch=batch, guardian=guardian) for guardian in candidates
+        )
+        audit.record(
+            "account.mail.queued",
+            actor=actor,
+            school=school,
+            obj=batch,
+            scope=scope,
+            count=len(items),
+            accounts_created=len(created),
+        )
+        # Queued in the same transaction: either the items and their tasks exist, or neither.
+        item_ids = [item.pk for item in items]
+        if item_ids and item_ids[0] is None:  # databases that do not return ids
+            item_ids = list(batch.items.order_by("pk").values_list("pk", flat=True))
+        for item_id in item_ids:
+            send_account_mail_item.enqueue(item_id)
+    return batch
+
+
+def deliver_item(item_id: int) -> str:
+    """Send one queued account mail exactly once; returns the item's final state."""
+    state = AccountMailItem.State
+    claimed = AccountMailItem.objects.filter(pk=item_id, state=state.QUEUED).update(
+        state=state.SENDING, claimed_at=timezone.now()
+    )
+    if not claimed:
+        return "not-queued"
+    item = AccountMailItem.objects.select_related(
+        "batch", "guardian__school", "guardian__user"
+    ).get(pk=item_id)
+    guardian = item.guardian
+    if (
+        guardian.user is None
+        or not eligible_guardians(guardian.school).filter(pk=guardian.pk).exists()
+    ):
+        AccountMailItem.objects.filter(pk=item_id).update(
+            state=state.SKIPPED, finished_at=timezone.now()
+        )
+        return state.SKIPPED
+    accepted = send_account_mail(guardian, item.batch.base_url)
+    now = timezone.now()
+    final = state.SENT if accepted else state.REFUSED
+    with transaction.atomic():
+        AccountMailItem.objects.filter(pk=item_id, state=state.SENDING).update(
+            state=final, finished_at=now
+        )
+        record, _created = GuardianAccountMail.objects.get_or_create(guardian=guardian)
+        record.last_sent_at = now
+        record.accepted = accepted
+        record.times_sent += 1
+        record.save()
+    if not accepted:
+        logger.warning("account mail for guardian %s not accepted", guardian.pk)
+    return final
+
+
+INTERRUPTED_AFTER = timedelta(minutes=10)
+
+
+def batch_progress(batch) -> dict:
+    from django.db.models import Count
+
+    counts = dict(batch.items.values_list("state").annotate(n=Count("pk")).order_by())
+    state = AccountMailItem.State
+    interrupted = batch.items.filter(
+        state=state.SENDING, claimed_at__lt=timezone.now() - INTERRUPTED_AFTER
+    ).count()
+    done = sum(counts.get(s, 0) for s in (state.SENT, state.REFUSED, state.SKIPPED))
+    return {
+        "queued": counts.get(state.QUEUED, 0),
+        "sending": counts.get(state.SENDING, 0) - interrupted,
+        "interrupted": interrupted,
+        "sent": counts.get(state.SENT, 0),
+        "refused": counts.get(state.REFUSED, 0),
+        "skipped": counts.get(state.SKIPPED, 0),
+        "done": done,
+        "total": batch.total,
+        "percent": round(100 * (done + interrupted) / batch.total) if batch.total else 100,
+        "finished": done + interrupted >= batch.total,
+    }
+
+
+# -- Forgot password / username ------------------------------------------------------------
+
+
+def users_for_address(address: str):
+    address = address.strip()
+    if not address:
+        return get_user_model().objects.none()
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(email__iexact=address) | Q(guardian_records__email__iexact=address), is_active=True
+        )
+        .distinct()
+    )
+
+
+def reset_timeout() -> timedelta:
+    return timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)

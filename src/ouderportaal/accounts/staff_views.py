@@ -1,0 +1,239 @@
+"""Back office for the portal manager: accounts for guardians, account mail, progress."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from ouderportaal.accounts import services
+from ouderportaal.accounts.forms import LinkValidityForm
+from ouderportaal.accounts.models import (
+    AccountMailBatch,
+    AccountMailItem,
+    GuardianAccountMail,
+    SchoolAccountSettings,
+)
+from ouderportaal.core.access import staff_view
+from ouderportaal.core.models import Guardian, GuardianLink, Student
+
+ROLES = ("portal_manager",)
+
+
+def _context(membership, **extra):
+    return {"membership": membership, "section": "accounts", **extra}
+
+
+def _settings_of(school):
+    return SchoolAccountSettings.objects.get_or_create(school=school)[0]
+
+
+@staff_view(*ROLES)
+def overview(request, membership):
+    school = membership.school
+    guardians = services.annotate_eligibility(Guardian.objects.filter(school=school))
+    figures = guardians.aggregate(
+        all=Count("pk"),
+        eligible=Count("pk", filter=Q(has_gezag=True) & ~Q(email="")),
+        no_email=Count("pk", filter=Q(has_gezag=True, email="")),
+        no_gezag=Count("pk", filter=Q(has_gezag=False)),
+    )
+    eligible = services.eligible_guardians(school)
+    figures["with_account"] = eligible.filter(user__isnull=False).count()
+    figures["waiting"] = (
+        eligible.filter(Q(account_mail__isnull=True) | Q(account_mail__last_sent_at__isnull=True))
+        .exclude(pk__in=services.busy_guardian_ids())
+        .count()
+    )
+    figures["refused"] = eligible.filter(account_mail__accepted=False).count()
+    year = school.current_school_year()
+    groups = school.groups.filter(school_year=year).order_by("name") if year else []
+    batches = AccountMailBatch.objects.filter(school=school)[:10]
+    return render(
+        request,
+        "accountadmin/overview.html",
+        _context(
+            membership,
+            figures=figures,
+            groups=groups,
+            batches=[(batch, services.batch_progress(batch)) for batch in batches],
+            settings_form=LinkValidityForm(instance=_settings_of(school)),
+        ),
+    )
+
+
+@staff_view(*ROLES)
+def group_guardians(request, membership, group):
+    school = membership.school
+    group = get_object_or_404(school.groups, pk=group)
+    pupils = Student.objects.enrolled().filter(group=group)
+    guardians = (
+        services.annotate_eligibility(
+            Guardian.objects.filter(school=school, links__student__in=pupils)
+        )
+        .distinct()
+        .select_related("user", "account_mail")
+        .prefetch_related(
+            Prefetch(
+                "links",
+                queryset=GuardianLink.objects.filter(student__in=pupils).select_related("student"),
+                to_attr="group_links",
+            )
+        )
+        .order_by("achternaam", "roepnaam", "pk")
+    )
+    rows = [(guardian, services.why_no_account(guardian)) for guardian in guardians]
+    return render(
+        request,
+        "accountadmin/group.html",
+        _context(membership, group=group, rows=rows),
+    )
+
+
+@staff_view(*ROLES)
+def guardian_detail(request, membership, guardian):
+    school = membership.school
+    guardian = get_object_or_404(
+        services.annotate_eligibility(Guardian.objects.filter(school=school)).select_related(
+            "user"
+        ),
+        pk=guardian,
+    )
+    reason = services.why_no_account(guardian)
+    if request.method == "POST":
+        if reason is not None:
+            messages.error(request, reason)
+            return redirect("accountadmin:guardian", school=school.slug, guardian=guardian.pk)
+        if AccountMailItem.objects.filter(
+            guardian=guardian, state=AccountMailItem.State.QUEUED
+        ).exists():
+            messages.info(request, _("An account mail for this guardian is already waiting."))
+            return redirect("accountadmin:guardian", school=school.slug, guardian=guardian.pk)
+        batch = services.start_batch(
+            school=school,
+            guardians=[guardian],
+            scope=AccountMailBatch.Scope.GUARDIAN,
+            label=guardian.full_name,
+            actor=request.user,
+            base_url=request.build_absolute_uri("/"),
+            only_new=False,
+        )
+        messages.success(
+            request,
+            _("New account information is on its way to %(email)s. Older links no longer work.")
+            % {"email": guardian.email},
+        )
+        return redirect("accountadmin:batch", school=school.slug, batch=batch.pk)
+    links = guardian.links.select_related("student", "student__group").order_by(
+        "student__achternaam", "student__roepnaam"
+    )
+    items = (
+        AccountMailItem.objects.filter(guardian=guardian)
+        .select_related("batch")
+        .order_by("-batch__created_at", "-pk")[:20]
+    )
+    record = GuardianAccountMail.objects.filter(guardian=guardian).first()
+    return render(
+        request,
+        "accountadmin/guardian.html",
+        _context(
+            membership, guardian=guardian, reason=reason, links=links, items=items, record=record
+        ),
+    )
+
+
+@staff_view(*ROLES)
+@require_POST
+def send(request, membership):
+    school = membership.school
+    scope = request.POST.get("scope")
+    base_url = request.build_absolute_uri("/")
+    if scope == "group":
+        group = school.groups.filter(pk=request.POST.get("group") or 0).first()
+        if group is None:
+            raise Http404
+        pupils = Student.objects.enrolled().filter(group=group)
+        guardians = Guardian.objects.filter(school=school, links__student__in=pupils).values("pk")
+        batch = services.start_batch(
+            school=school,
+            guardians=guardians,
+            scope=AccountMailBatch.Scope.GROUP,
+            label=group.name,
+            actor=request.user,
+            base_url=base_url,
+        )
+    elif scope == "school":
+        batch = services.start_batch(
+            school=school,
+            guardians=Guardian.objects.filter(school=school).values("pk"),
+            scope=AccountMailBatch.Scope.SCHOOL,
+            label=school.name,
+            actor=request.user,
+            base_url=base_url,
+        )
+    else:
+        raise Http404
+    if batch.total == 0:
+        messages.info(
+            request,
+            _(
+                "Nobody to send to: every guardian with gezag and an e-mail address already "
+                "received account mail."
+            ),
+        )
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d account mail is being sent.",
+                "%(count)d account mails are being sent.",
+                batch.total,
+            )
+            % {"count": batch.total},
+        )
+    return redirect("accountadmin:batch", school=school.slug, batch=batch.pk)
+
+
+@staff_view(*ROLES)
+def batch_detail(request, membership, batch):
+    batch = get_object_or_404(AccountMailBatch.objects.filter(school=membership.school), pk=batch)
+    progress = services.batch_progress(batch)
+    problems = (
+        batch.items.filter(state__in=[AccountMailItem.State.REFUSED, AccountMailItem.State.SKIPPED])
+        .select_related("guardian")
+        .order_by("guardian__achternaam")[:100]
+    )
+    interrupted = (
+        batch.items.filter(state=AccountMailItem.State.SENDING)
+        .select_related("guardian")
+        .order_by("guardian__achternaam")[:100]
+        if progress["interrupted"]
+        else []
+    )
+    return render(
+        request,
+        "accountadmin/batch.html",
+        _context(
+            membership,
+            batch=batch,
+            progress=progress,
+            problems=problems,
+            interrupted=interrupted,
+        ),
+    )
+
+
+@staff_view(*ROLES)
+@require_POST
+def school_settings(request, membership):
+    form = LinkValidityForm(request.POST, instance=_settings_of(membership.school))
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Choose a number of days from 1 to 60."))
+    return redirect("accountadmin:overview", school=membership.school.slug)

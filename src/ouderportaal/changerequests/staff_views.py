@@ -1,0 +1,346 @@
+"""The administration's side: the queue, deciding, closed days and settings."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ouderportaal.changerequests import services, workdays
+from ouderportaal.changerequests.forms import (
+    ClosureDayForm,
+    ClosureRemoveForm,
+    DecisionForm,
+    SettingsForm,
+)
+from ouderportaal.changerequests.models import (
+    OPEN_STATUSES,
+    ChangeRequest,
+    ClosureDay,
+    RequestSettings,
+)
+from ouderportaal.core import audit
+from ouderportaal.core.access import staff_view
+
+PAGE_SIZE = 50
+
+
+def _rows(change_request, values, conflicting):
+    return [
+        {
+            "item": item,
+            "label": item.label,
+            "old": item.old_value,
+            "current": values[item.field],
+            "new": item.new_value,
+            "conflict": item.field in conflicting,
+        }
+        for item in change_request.items.all()
+    ]
+
+
+@staff_view("administration")
+def queue(request, membership):
+    school = membership.school
+    show_done = request.GET.get("toon") == "afgehandeld"
+    base = ChangeRequest.objects.filter(school=school).select_related(
+        "student", "guardian", "submitted_by"
+    )
+    if show_done:
+        queryset = base.exclude(status__in=OPEN_STATUSES).order_by("-decided_at", "-pk")
+    else:
+        queryset = base.filter(status__in=OPEN_STATUSES).order_by("created_at", "pk")
+    page = Paginator(queryset.prefetch_related("items"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = []
+    for change_request in page:
+        values = services.current_values(change_request)
+        conflicting = (
+            services.conflicts(change_request, values) if change_request.is_open else set()
+        )
+        rows.append(
+            {
+                "request": change_request,
+                "changes": _rows(change_request, values, conflicting),
+                "has_conflict": bool(conflicting),
+            }
+        )
+    today = timezone.localdate()
+    return render(
+        request,
+        "changerequests/staff/queue.html",
+        {
+            "membership": membership,
+            "section": "change_requests",
+            "page": page,
+            "rows": rows,
+            "show_done": show_done,
+            "today": today,
+            "open_count": ChangeRequest.objects.filter(school=school).open().count(),
+            "overdue_count": ChangeRequest.objects.filter(school=school).overdue(today).count(),
+        },
+    )
+
+
+@staff_view("administration")
+def detail(request, membership, request_id: int):
+    school = membership.school
+    change_request = (
+        ChangeRequest.objects.filter(school=school, pk=request_id)
+        .select_related("student", "guardian", "submitted_by", "handled_by")
+        .prefetch_related("items")
+        .first()
+    )
+    if change_request is None:
+        raise Http404
+    fields = [item.field for item in change_request.items.all()]
+    form = None
+    error = None
+    if request.method == "POST" and not change_request.is_open:
+        error = _("This request was already handled by someone else; nothing was changed.")
+    if request.method == "POST" and change_request.is_open:
+        if request.POST.get("action") == "start":
+            try:
+                services.start_processing(
+                    request_id=change_request.pk, school=school, actor=request.user
+                )
+                messages.success(request, _("You are now processing this request."))
+            except services.RequestError as problem:
+                messages.error(request, str(problem))
+            return redirect(
+                "requestsadmin:detail", school=school.slug, request_id=change_request.pk
+            )
+        form = DecisionForm(request.POST, fields=fields)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                decided = services.decide(
+                    request_id=change_request.pk,
+                    school=school,
+                    actor=request.user,
+                    accept=set(data["accept"]),
+                    overwrite=set(data["overwrite"]),
+                    reason=data["reason"],
+                    token=data["token"],
+                )
+            except services.RequestError as problem:
+                error = str(problem)
+            else:
+                messages.success(
+                    request,
+                    _("The request has been handled: %(status)s.")
+                    % {"status": decided.get_status_display()},
+                )
+                return redirect("requestsadmin:queue", school=school.slug)
+        # Reload: someone else may have handled or changed it meanwhile.
+        change_request = (
+            ChangeRequest.objects.select_related(
+                "student", "guardian", "submitted_by", "handled_by"
+            )
+            .prefetch_related("items")
+            .get(pk=change_request.pk)
+        )
+    values = services.current_values(change_request)
+    conflicting = services.conflicts(change_request, values) if change_request.is_open else set()
+    token = services.values_token(values)
+    if form is None:
+        form = DecisionForm(
+            initial={"token": token, "accept": sorted(set(fields) - conflicting)}, fields=fields
+        )
+    if form.is_bound:
+        checked = set(request.POST.getlist("accept"))
+        overwrite = set(request.POST.getlist("overwrite"))
+    else:
+        checked = set(fields) - conflicting
+        overwrite = set()
+    return render(
+        request,
+        "changerequests/staff/detail.html",
+        {
+            "membership": membership,
+            "section": "change_requests",
+            "change_request": change_request,
+            "changes": _rows(change_request, values, conflicting),
+            "has_conflict": bool(conflicting),
+            "form": form,
+            "token": token,
+            "checked": checked,
+            "overwrite": overwrite,
+            "error": error,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _closure_ranges(days):
+    """Closed days with the same reason and only weekends or holidays between them,
+    shown as one line."""
+    ranges: list[dict] = []
+    for day in days:
+        last = ranges[-1] if ranges else None
+        if (
+            last is not None
+            and (last["reason"], last["source"]) == (day.reason, day.source)
+            and workdays.working_days_between(last["last"], day.date - timedelta(days=1)) == 0
+        ):
+            last["last"] = day.date
+            last["count"] += 1
+        else:
+            ranges.append(
+                {
+                    "reason": day.reason,
+                    "source": day.source,
+                    "source_label": day.get_source_display(),
+                    "first": day.date,
+                    "last": day.date,
+                    "count": 1,
+                }
+            )
+    return ranges
+
+
+@staff_view("administration", "portal_manager")
+def closure_days(request, membership):
+    school = membership.school
+    today = timezone.localdate()
+    form = ClosureDayForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "add":
+            form = ClosureDayForm(request.POST)
+            if form.is_valid():
+                added = _add_closure_days(school, form.cleaned_data, request.user)
+                messages.success(request, _("%(count)d closed days saved.") % {"count": added})
+                return redirect("requestsadmin:closure_days", school=school.slug)
+        elif action == "remove":
+            remove = ClosureRemoveForm(request.POST)
+            if remove.is_valid():
+                first, last = remove.cleaned_data["first_day"], remove.cleaned_data["last_day"]
+                deleted, _details = ClosureDay.objects.filter(
+                    school=school, date__gte=first, date__lte=last
+                ).delete()
+                audit.record(
+                    "closureday.removed",
+                    actor=request.user,
+                    school=school,
+                    first=first.isoformat(),
+                    last=last.isoformat(),
+                    count=deleted,
+                )
+                messages.success(request, _("%(count)d closed days removed.") % {"count": deleted})
+                return redirect("requestsadmin:closure_days", school=school.slug)
+        elif action == "import":
+            added = import_school_holidays(school, today, actor=request.user)
+            messages.success(
+                request,
+                _("%(count)d days of the school holidays of region %(region)s added.")
+                % {"count": added, "region": school.get_holiday_region_display()},
+            )
+            return redirect("requestsadmin:closure_days", school=school.slug)
+    days = ClosureDay.objects.filter(school=school, date__gte=today - timedelta(days=31))
+    return render(
+        request,
+        "changerequests/staff/closure_days.html",
+        {
+            "membership": membership,
+            "section": "closure_days",
+            "form": form,
+            "ranges": _closure_ranges(days.order_by("date")),
+        },
+    )
+
+
+def _add_closure_days(school, data, actor) -> int:
+    first = data["first_day"]
+    last = data["last_day"] or first
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    days = [d for d in days if d.weekday() < 5]
+    with transaction.atomic():
+        existing = set(
+            ClosureDay.objects.filter(school=school, date__in=days).values_list("date", flat=True)
+        )
+        ClosureDay.objects.filter(school=school, date__in=existing).update(
+            reason=data["reason"], source=ClosureDay.Source.MANUAL
+        )
+        ClosureDay.objects.bulk_create(
+            (
+                ClosureDay(school=school, date=d, reason=data["reason"])
+                for d in days
+                if d not in existing
+            ),
+            ignore_conflicts=True,
+        )
+        audit.record(
+            "closureday.added",
+            actor=actor,
+            school=school,
+            first=first.isoformat(),
+            last=last.isoformat(),
+            reason=data["reason"],
+        )
+    return len(days)
+
+
+def import_school_holidays(school, today, actor=None) -> int:
+    """Add the region's school holidays for this and next school year; keeps what the
+    school entered itself."""
+    first_year = today.year if today.month >= 8 else today.year - 1
+    found = workdays.school_holidays(school.holiday_region, range(first_year, first_year + 3))
+    start, end = date(first_year, 8, 1), date(first_year + 2, 7, 31)
+    found = {d: name for d, name in found.items() if start <= d <= end}
+    existing = set(
+        ClosureDay.objects.filter(school=school, date__in=list(found)).values_list(
+            "date", flat=True
+        )
+    )
+    new = [
+        ClosureDay(school=school, date=d, reason=name, source=ClosureDay.Source.HOLIDAYS)
+        for d, name in found.items()
+        if d not in existing
+    ]
+    ClosureDay.objects.bulk_create(new, ignore_conflicts=True)
+    if actor is not None:
+        audit.record(
+            "closureday.imported",
+            actor=actor,
+            school=school,
+            count=len(new),
+            region=school.holiday_region,
+        )
+    return len(new)
+
+
+@staff_view("administration", "portal_manager")
+def request_settings(request, membership):
+    school = membership.school
+    current = RequestSettings.for_school(school)
+    form = SettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        audit.record(
+            "changerequest.settings",
+            actor=request.user,
+            school=school,
+            obj=saved,
+            student_fields=saved.student_fields,
+            summary_enabled=saved.summary_enabled,
+        )
+        messages.success(request, _("The settings have been saved."))
+        return redirect("requestsadmin:settings", school=school.slug)
+    return render(
+        request,
+        "changerequests/staff/settings.html",
+        {
+            "membership": membership,
+            "section": "change_requests",
+            "form": form,
+            "portal_email": school.portal_email,
+        },
+    )

@@ -1,0 +1,123 @@
+"""Parent pages: a child's method tests, Cito (LVS) results with growth charts, and
+the glossary. Results are read only through `results.visibility`."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.utils import timezone
+
+from ouderportaal.core.access import child_view, public_view
+from ouderportaal.results import visibility
+from ouderportaal.results.charts import build_charts, moment_sort_key
+from ouderportaal.results.glossary import TERMS
+from ouderportaal.results.models import (
+    DEFAULT_STANDING_TEXT,
+    CutScore,
+    MethodResultPart,
+    ResultSettings,
+)
+from ouderportaal.schoolcontrol.rules import next_release
+
+
+def standing_text(school) -> str:
+    settings = ResultSettings.objects.filter(school=school).only("standing_text").first()
+    return settings.standing_text if settings else DEFAULT_STANDING_TEXT
+
+
+def method_sections(results) -> list[dict]:
+    """Method results grouped by subject, then by period (newest first)."""
+    rows = sorted(
+        results,
+        key=lambda r: (r.test.subject.lower(), -r.taken_on.toordinal(), r.test.name),
+    )
+    sections = []
+    for _subject, in_subject in groupby(rows, key=lambda r: r.test.subject.lower()):
+        in_subject = list(in_subject)
+        periods = []
+        for _label, in_period in groupby(in_subject, key=_period_label):
+            in_period = list(in_period)
+            periods.append({"label": _period_label(in_period[0]), "results": in_period})
+        sections.append({"subject": in_subject[0].test.subject, "periods": periods})
+    return sections
+
+
+def _period_label(result) -> str:
+    if result.test.period_id:
+        return f"{result.test.period.name} {result.school_year.label}"
+    return result.school_year.label
+
+
+def method_results_for_page(queryset):
+    return queryset.select_related("test", "test__period", "school_year").prefetch_related(
+        Prefetch(
+            "parts",
+            queryset=MethodResultPart.objects.select_related("part").order_by(
+                "part__order", "part_id"
+            ),
+        )
+    )
+
+
+def lvs_page_data(school, results) -> dict:
+    results = list(results)
+    cut_scores = (
+        {
+            (c.scale_code, c.moment): c
+            for c in CutScore.objects.filter(
+                school=school, scale_code__in={r.scale_code for r in results if r.scale_code}
+            )
+        }
+        if results
+        else {}
+    )
+    charts, without_score = build_charts(results, cut_scores)
+    without_score.sort(key=lambda r: (r.subject.lower(), r.taken_on, moment_sort_key(r.moment)))
+    subjects = []
+    for chart in charts:
+        if not subjects or subjects[-1]["subject"] != chart.subject:
+            subjects.append({"subject": chart.subject, "charts": []})
+        subjects[-1]["charts"].append(chart)
+    for subject in subjects:
+        subject["several_scales"] = len(subject["charts"]) > 1
+    return {"subjects": subjects, "other_results": without_score}
+
+
+@child_view(module="method_tests")
+def method_tests(request, student):
+    results = method_results_for_page(visibility.visible_method_results(student))
+    period, goals = visibility.visible_learning_goals(student)
+    return render(
+        request,
+        "results/method_tests.html",
+        {
+            "student": student,
+            "child_tab": "method_tests",
+            "sections": method_sections(results),
+            "period": period,
+            "goals": list(goals),
+            "standing_text": standing_text(student.school),
+        },
+    )
+
+
+@child_view(module="lvs")
+def lvs(request, student):
+    results = visibility.visible_lvs_results(student).select_related("school_year")
+    context = lvs_page_data(student.school, results)
+    context.update(
+        {
+            "student": student,
+            "child_tab": "lvs",
+            "standing_text": standing_text(student.school),
+            "next_release": next_release(student, at=timezone.now()),
+        }
+    )
+    return render(request, "results/lvs.html", context)
+
+
+@public_view
+def glossary(request):
+    return render(request, "results/glossary.html", {"terms": TERMS})

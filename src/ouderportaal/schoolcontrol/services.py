@@ -1,0 +1,180 @@
+"""Changes to modules, closed periods and releases, each recorded in the audit trail."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from ouderportaal.core.audit import record
+from ouderportaal.schoolcontrol.models import ClosedPeriod, ModuleSetting, Release
+from ouderportaal.schoolcontrol.modules import ALL_MODULES
+
+
+def set_open_modules(school, open_modules: set[str], *, actor) -> list[str]:
+    """Open exactly `open_modules`; returns the modules that changed."""
+    changed = []
+    with transaction.atomic():
+        current = {
+            s.module: s for s in ModuleSetting.objects.select_for_update().filter(school=school)
+        }
+        for module in ALL_MODULES:
+            setting = current.get(module)
+            was_open = setting.is_open if setting else True
+            now_open = module in open_modules
+            if was_open == now_open:
+                continue
+            if setting is None:
+                setting = ModuleSetting(school=school, module=module)
+            setting.is_open = now_open
+            setting.changed_at = timezone.now()
+            setting.save()
+            record(
+                "schoolcontrol.module.changed",
+                actor=actor,
+                school=school,
+                obj=setting,
+                module=module,
+                old={"open": was_open},
+                new={"open": now_open},
+            )
+            changed.append(module)
+    if hasattr(school, "_schoolcontrol_open_modules"):
+        del school._schoolcontrol_open_modules
+    return changed
+
+
+def save_period(period: ClosedPeriod, *, actor, old: dict | None) -> ClosedPeriod:
+    with transaction.atomic():
+        if old is None:
+            period.created_by = actor if actor.is_authenticated else None
+        else:
+            period.end_recorded_at = None
+        period.save()
+        record(
+            "schoolcontrol.period.created" if old is None else "schoolcontrol.period.changed",
+            actor=actor,
+            school=period.school,
+            obj=period,
+            old=old,
+            new=period.as_audit(),
+        )
+    return period
+
+
+def open_period_now(period: ClosedPeriod, *, actor, at=None) -> ClosedPeriod:
+    """End a running (or future) period now: "het rapport gaat uit"."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        old = period.as_audit()
+        if period.starts_at >= at:
+            # Not started yet: opening now means it does not happen at all.
+            delete_period(period, actor=actor)
+            return period
+        period.ends_at = at
+        period.save(update_fields=["ends_at"])
+        record(
+            "schoolcontrol.period.opened_early",
+            actor=actor,
+            school=period.school,
+            obj=period,
+            old=old,
+            new=period.as_audit(),
+        )
+    return period
+
+
+def delete_period(period: ClosedPeriod, *, actor) -> None:
+    with transaction.atomic():
+        old = period.as_audit()
+        pk = period.pk
+        period.delete()
+        record(
+            "schoolcontrol.period.deleted",
+            actor=actor,
+            school=period.school,
+            period_id=pk,
+            old=old,
+            new=None,
+        )
+
+
+def save_release(release: Release, *, actor, old: dict | None) -> Release:
+    with transaction.atomic():
+        if old is None:
+            release.created_by = actor if actor.is_authenticated else None
+        elif old.get("release_at") != timezone.localtime(release.release_at).isoformat():
+            release.effect_recorded_at = None
+        release.save()
+        record(
+            "schoolcontrol.release.created" if old is None else "schoolcontrol.release.changed",
+            actor=actor,
+            school=release.school,
+            obj=release,
+            old=old,
+            new=release.as_audit(),
+        )
+    return release
+
+
+def delete_release(release: Release, *, actor) -> None:
+    with transaction.atomic():
+        old = release.as_audit()
+        pk = release.pk
+        release.delete()
+        record(
+            "schoolcontrol.release.deleted",
+            actor=actor,
+            school=release.school,
+            release_id=pk,
+            old=old,
+            new=None,
+        )
+
+
+def audit_effects(school, at=None) -> int:
+    """Record releases and closed periods that took effect, the first time they are seen.
+
+    A release takes effect at its date without any job running; the audit trail learns
+    of it lazily, here (called when the schedule or the audit list is shown). The event
+    carries the moment the release took effect, not the moment it was noticed. Each
+    effect is claimed with a conditional update, so it is recorded once.
+    """
+    at = at or timezone.now()
+    count = 0
+    due_releases = Release.objects.filter(
+        school=school, release_at__lte=at, effect_recorded_at__isnull=True
+    ).select_related("school_year", "group")
+    for release in due_releases:
+        with transaction.atomic():
+            claimed = Release.objects.filter(pk=release.pk, effect_recorded_at__isnull=True).update(
+                effect_recorded_at=at
+            )
+            if claimed:
+                event = record(
+                    "schoolcontrol.release.took_effect",
+                    school=school,
+                    obj=release,
+                    new=release.as_audit(),
+                )
+                event.at = release.release_at
+                event.save(update_fields=["at"])
+                count += 1
+    ended = ClosedPeriod.objects.filter(
+        school=school, ends_at__lte=at, end_recorded_at__isnull=True
+    )
+    for period in ended:
+        with transaction.atomic():
+            claimed = ClosedPeriod.objects.filter(
+                pk=period.pk, end_recorded_at__isnull=True
+            ).update(end_recorded_at=at)
+            if claimed:
+                event = record(
+                    "schoolcontrol.period.ended",
+                    school=school,
+                    obj=period,
+                    new=period.as_audit(),
+                )
+                event.at = period.ends_at
+                event.save(update_fields=["at"])
+                count += 1
+    return count

@@ -1,0 +1,543 @@
+"""Back-office pages where the school controls the parent portal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ouderportaal.core.access import staff_view, visible_students
+from ouderportaal.core.audit import record
+from ouderportaal.core.models import (
+    AuditEvent,
+    Custody,
+    Group,
+    Guardian,
+    GuardianLink,
+    StaffMember,
+    Student,
+)
+from ouderportaal.schoolcontrol import rules, services
+from ouderportaal.schoolcontrol.forms import (
+    ClosedPeriodForm,
+    GuardianSearchForm,
+    ModulesForm,
+    PreviewForm,
+    ReleaseChangeForm,
+    ReleaseForm,
+)
+from ouderportaal.schoolcontrol.gates import visible_modules
+from ouderportaal.schoolcontrol.models import ClosedPeriod, Release
+from ouderportaal.schoolcontrol.modules import ALL_MODULES, MODULE_LABELS
+
+AUDIT_PAGE_SIZE = 50
+PREVIEW_PAGE_SIZE = 25
+ADOPTION_PAGE_SIZE = 50
+RECENT_DAYS = 30
+
+
+def _context(membership, section, **extra):
+    return {"membership": membership, "section": section, "school": membership.school, **extra}
+
+
+def _get_period(membership, pk) -> ClosedPeriod:
+    period = ClosedPeriod.objects.filter(school=membership.school, pk=pk).first()
+    if period is None:
+        raise Http404
+    return period
+
+
+def _get_release(membership, pk) -> Release:
+    release = (
+        Release.objects.filter(school=membership.school, pk=pk)
+        .select_related("school_year", "group")
+        .first()
+    )
+    if release is None:
+        raise Http404
+    return release
+
+
+# -- Modules ------------------------------------------------------------------------
+
+
+@staff_view("portal_manager")
+def modules(request, membership):
+    school = membership.school
+    open_now = visible_modules(school)
+    form = ModulesForm(request.POST or None, open_modules=open_now)
+    if request.method == "POST" and form.is_valid():
+        changed = services.set_open_modules(school, form.open_modules(), actor=request.user)
+        if changed:
+            messages.success(request, _("The modules have been saved."))
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return redirect("schoolcontrol:modules", school=school.slug)
+    now = timezone.now()
+    active = list(ClosedPeriod.objects.filter(school=school, ends_at__gt=now))
+    return render(
+        request,
+        "schoolcontrol/modules.html",
+        _context(
+            membership,
+            "schoolcontrol",
+            form=form,
+            running=[p for p in active if p.starts_at <= now],
+            upcoming=[p for p in active if p.starts_at > now],
+            subsection="modules",
+        ),
+    )
+
+
+# -- Closed periods -----------------------------------------------------------------
+
+
+@staff_view("portal_manager")
+def periods(request, membership):
+    school = membership.school
+    form = ClosedPeriodForm(
+        request.POST or None, instance=ClosedPeriod(school=school), prefix="new"
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_period(form.save(commit=False), actor=request.user, old=None)
+        messages.success(request, _("The closed period has been scheduled."))
+        return redirect("schoolcontrol:periods", school=school.slug)
+    services.audit_effects(school)
+    now = timezone.now()
+    all_periods = list(ClosedPeriod.objects.filter(school=school).order_by("-starts_at"))
+    return render(
+        request,
+        "schoolcontrol/periods.html",
+        _context(
+            membership,
+            "schoolcontrol",
+            form=form,
+            current=[p for p in all_periods if p.ends_at > now],
+            past=[p for p in all_periods if p.ends_at <= now][:20],
+            now=now,
+            subsection="periods",
+        ),
+    )
+
+
+@staff_view("portal_manager")
+def period_edit(request, membership, period):
+    item = _get_period(membership, period)
+    old = item.as_audit()
+    form = ClosedPeriodForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        services.save_period(form.save(commit=False), actor=request.user, old=old)
+        messages.success(request, _("The closed period has been changed."))
+        return redirect("schoolcontrol:periods", school=membership.school.slug)
+    return render(
+        request,
+        "schoolcontrol/period_edit.html",
+        _context(membership, "schoolcontrol", form=form, period=item, subsection="periods"),
+    )
+
+
+@staff_view("portal_manager")
+def period_open(request, membership, period):
+    item = _get_period(membership, period)
+    now = timezone.now()
+    if item.ends_at <= now:
+        messages.info(request, _("This period has already ended."))
+        return redirect("schoolcontrol:periods", school=membership.school.slug)
+    if request.method == "POST":
+        services.open_period_now(item, actor=request.user, at=now)
+        messages.success(request, _("The portal is open again for parents."))
+        return redirect("schoolcontrol:periods", school=membership.school.slug)
+    return render(
+        request,
+        "schoolcontrol/period_confirm.html",
+        _context(
+            membership, "schoolcontrol", period=item, action="open", subsection="periods", now=now
+        ),
+    )
+
+
+@staff_view("portal_manager")
+def period_delete(request, membership, period):
+    item = _get_period(membership, period)
+    if request.method == "POST":
+        services.delete_period(item, actor=request.user)
+        messages.success(request, _("The closed period has been removed."))
+        return redirect("schoolcontrol:periods", school=membership.school.slug)
+    return render(
+        request,
+        "schoolcontrol/period_confirm.html",
+        _context(membership, "schoolcontrol", period=item, action="delete", subsection="periods"),
+    )
+
+
+# -- Releases -----------------------------------------------------------------------
+
+
+@staff_view("portal_manager")
+def releases(request, membership):
+    school = membership.school
+    form = ReleaseForm(request.POST or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        groups = list(data["groups"]) or [None]
+        for group in groups:
+            services.save_release(
+                Release(
+                    school=school,
+                    school_year=data["school_year"],
+                    moment=data["moment"],
+                    group=group,
+                    release_at=data["release_at"],
+                    announce=data["announce"],
+                ),
+                actor=request.user,
+                old=None,
+            )
+        messages.success(request, _("The release has been scheduled."))
+        return redirect("schoolcontrol:releases", school=school.slug)
+    services.audit_effects(school)
+    now = timezone.now()
+    items = list(
+        Release.objects.filter(school=school)
+        .select_related("school_year", "group")
+        .order_by("-school_year__start_date", "moment", "group__name")
+    )
+    # Per-group moments: list the groups of that year that have no date (they stay hidden).
+    per_group = {(r.school_year_id, r.moment) for r in items if r.group_id is not None} - {
+        (r.school_year_id, r.moment) for r in items if r.group_id is None
+    }
+    missing = []
+    if per_group:
+        years = {year for year, _moment in per_group}
+        groups = list(
+            Group.objects.filter(school=school, school_year_id__in=years, kind="stam").order_by(
+                "name"
+            )
+        )
+        for year_id, moment in sorted(per_group):
+            dated = {r.group_id for r in items if (r.school_year_id, r.moment) == (year_id, moment)}
+            names = [g.name for g in groups if g.school_year_id == year_id and g.pk not in dated]
+            if names:
+                label = next(r for r in items if r.school_year_id == year_id).school_year.label
+                missing.append({"year": label, "moment": moment, "groups": names})
+    return render(
+        request,
+        "schoolcontrol/releases.html",
+        _context(
+            membership,
+            "schoolcontrol",
+            form=form,
+            items=items,
+            missing=missing,
+            now=now,
+            subsection="releases",
+        ),
+    )
+
+
+@staff_view("portal_manager")
+def release_edit(request, membership, release):
+    item = _get_release(membership, release)
+    old = item.as_audit()
+    form = ReleaseChangeForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        services.save_release(form.save(commit=False), actor=request.user, old=old)
+        messages.success(request, _("The release has been changed."))
+        return redirect("schoolcontrol:releases", school=membership.school.slug)
+    return render(
+        request,
+        "schoolcontrol/release_edit.html",
+        _context(membership, "schoolcontrol", form=form, release=item, subsection="releases"),
+    )
+
+
+@staff_view("portal_manager")
+def release_delete(request, membership, release):
+    item = _get_release(membership, release)
+    if request.method == "POST":
+        services.delete_release(item, actor=request.user)
+        messages.success(request, _("The release has been removed."))
+        return redirect("schoolcontrol:releases", school=membership.school.slug)
+    return render(
+        request,
+        "schoolcontrol/release_delete.html",
+        _context(membership, "schoolcontrol", release=item, subsection="releases"),
+    )
+
+
+# -- Audit trail --------------------------------------------------------------------
+
+
+@staff_view("portal_manager")
+def audit(request, membership):
+    school = membership.school
+    services.audit_effects(school)
+    events = (
+        AuditEvent.objects.filter(school=school, action__startswith="schoolcontrol.")
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "schoolcontrol/audit.html",
+        _context(membership, "schoolcontrol", page=page, subsection="audit"),
+    )
+
+
+# -- Adoption -----------------------------------------------------------------------
+
+
+def _activated_q(prefix: str) -> Q:
+    """An account that is in use: a password was set, or it has logged in."""
+    user = f"{prefix}user"
+    return Q(**{f"{user}__isnull": False}) & (
+        (~Q(**{f"{user}__password__startswith": "!"}) & ~Q(**{f"{user}__password": ""}))
+        | Q(**{f"{user}__last_login__isnull": False})
+    )
+
+
+def _adoption_counts(prefix: str, since) -> dict:
+    user = f"{prefix}user"
+    key = f"{prefix}pk" if prefix else "pk"
+    return {
+        "total": Count(key, distinct=True),
+        "accounts": Count(key, distinct=True, filter=Q(**{f"{user}__isnull": False})),
+        "activated": Count(key, distinct=True, filter=_activated_q(prefix)),
+        "recent": Count(key, distinct=True, filter=Q(**{f"{user}__last_login__gte": since})),
+        "never": Count(
+            key,
+            distinct=True,
+            filter=Q(**{f"{user}__isnull": False, f"{user}__last_login__isnull": True}),
+        ),
+    }
+
+
+ADOPTION_STATES = {
+    "not_in": Q(user__isnull=True) | ~_activated_q(""),
+    "no_account": Q(user__isnull=True),
+    "not_activated": Q(user__isnull=False) & ~_activated_q(""),
+    "never": Q(user__isnull=False, user__last_login__isnull=True),
+}
+
+
+@staff_view("portal_manager", "administration")
+def adoption(request, membership):
+    school = membership.school
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    enrolled = Student.objects.enrolled().filter(school=school)
+    gezag_links = GuardianLink.objects.filter(
+        custody=Custody.GEZAG, student__in=enrolled.values("pk"), guardian__school=school
+    )
+    guardians = Guardian.objects.filter(school=school, pk__in=gezag_links.values("guardian_id"))
+    totals = guardians.aggregate(**_adoption_counts("", since))
+    per_group = {
+        row["student__group_id"]: row
+        for row in gezag_links.values("student__group_id").annotate(
+            **_adoption_counts("guardian__", since)
+        )
+    }
+    year = school.current_school_year()
+    groups = list(
+        Group.objects.filter(school=school, school_year=year).order_by("name") if year else []
+    )
+    empty = dict.fromkeys(("total", "accounts", "activated", "recent", "never"), 0)
+    group_rows = [{"group": group, **per_group.pop(group.pk, empty)} for group in groups]
+    for group_id, row in per_group.items():
+        # Pupils in a group of another year, or without a group.
+        group_rows.append({"group": None, "group_id": group_id, **row})
+    # Who is not in yet: a list per group and state, for the school to help.
+    group_filter = request.GET.get("group", "")
+    state = request.GET.get("state", "not_in")
+    if state not in ADOPTION_STATES:
+        state = "not_in"
+    missing = guardians.filter(ADOPTION_STATES[state])
+    if group_filter.isdigit():
+        missing = missing.filter(
+            pk__in=gezag_links.filter(student__group_id=int(group_filter)).values("guardian_id")
+        )
+    missing = missing.select_related("user").prefetch_related(
+        Prefetch(
+            "links",
+            queryset=GuardianLink.objects.filter(
+                custody=Custody.GEZAG, student__in=enrolled.values("pk")
+            ).select_related("student", "student__group"),
+            to_attr="gezag_links",
+        )
+    )
+    page = Paginator(missing.order_by("achternaam", "roepnaam", "pk"), ADOPTION_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "schoolcontrol/adoption.html",
+        _context(
+            membership,
+            "adoption",
+            totals=totals,
+            group_rows=group_rows,
+            groups=groups,
+            group_filter=group_filter,
+            state=state,
+            states=[
+                ("not_in", _("not in yet (no account, or not activated)")),
+                ("not_activated", _("account not activated")),
+                ("never", _("never logged in")),
+                ("no_account", _("no account yet")),
+            ],
+            page=page,
+            query_string=query.urlencode(),
+            recent_days=RECENT_DAYS,
+        ),
+    )
+
+
+# -- Preview as parent --------------------------------------------------------------
+
+
+def _preview_guardians(school):
+    enrolled = Student.objects.enrolled().filter(school=school)
+    linked = GuardianLink.objects.filter(
+        custody=Custody.GEZAG, student__in=enrolled.values("pk")
+    ).values("guardian_id")
+    return Guardian.objects.filter(school=school, user__isnull=False, pk__in=linked)
+
+
+@staff_view("portal_manager", "administration")
+def preview(request, membership):
+    school = membership.school
+    form = GuardianSearchForm(request.GET or None)
+    guardians = _preview_guardians(school)
+    if form.is_valid():
+        for word in form.cleaned_data["q"].split():
+            guardians = guardians.filter(
+                Q(roepnaam__icontains=word)
+                | Q(achternaam__icontains=word)
+                | Q(links__student__roepnaam__icontains=word)
+                | Q(links__student__achternaam__icontains=word)
+            )
+    guardians = guardians.distinct().prefetch_related(
+        Prefetch(
+            "links",
+            queryset=GuardianLink.objects.filter(custody=Custody.GEZAG).select_related("student"),
+            to_attr="gezag_links",
+        )
+    )
+    page = Paginator(
+        guardians.order_by("achternaam", "roepnaam", "pk"), PREVIEW_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "schoolcontrol/preview_choose.html",
+        _context(membership, "preview", form=form, page=page, query_string=query.urlencode()),
+    )
+
+
+def _results_for(child, at, open_modules, periods):
+    """The results a parent would see, through the same door the parent pages use."""
+    try:
+        from ouderportaal.results import visibility
+    except ImportError:  # pragma: no cover - the results app is part of the project
+        return {}
+    found = {}
+    if "method_tests" in open_modules and not rules.is_closed_for("method_tests", at, periods):
+        found["method_tests"] = list(
+            visibility.visible_method_results(child, at=at)
+            .select_related("test")
+            .order_by("-taken_on", "pk")
+        )
+    if "lvs" in open_modules and not rules.is_closed_for("lvs", at, periods):
+        found["lvs"] = list(
+            visibility.visible_lvs_results(child, at=at).order_by("-taken_on", "subject", "pk")
+        )
+    return found
+
+
+@staff_view("portal_manager", "administration")
+def preview_parent(request, membership, guardian):
+    school = membership.school
+    parent = _preview_guardians(school).filter(pk=guardian).select_related("user").first()
+    if parent is None:
+        raise Http404
+    form = PreviewForm(request.GET or None)
+    now = timezone.now()
+    at = now
+    if form.is_valid() and form.cleaned_data["at"]:
+        at = form.cleaned_data["at"]
+    open_modules = visible_modules(school)
+    periods = list(ClosedPeriod.objects.filter(school=school, ends_at__gt=at, starts_at__lte=at))
+    portal_closed = next((p for p in periods if p.whole_portal), None)
+    children = list(
+        visible_students(parent.user)
+        .filter(school=school)
+        .select_related("group")
+        .prefetch_related(
+            Prefetch(
+                "group__teachers",
+                queryset=StaffMember.objects.select_related("user").order_by("user__last_name"),
+            ),
+            Prefetch(
+                "guardian_links",
+                queryset=GuardianLink.objects.select_related("guardian").order_by(
+                    "guardian__achternaam", "guardian__roepnaam"
+                ),
+            ),
+        )
+        .order_by("roepnaam")
+    )
+    module_states = []
+    for module in ALL_MODULES:
+        closing = next((p for p in periods if not p.whole_portal and p.covers(module)), None)
+        module_states.append(
+            {
+                "key": module,
+                "label": MODULE_LABELS[module],
+                "open": module in open_modules,
+                "closed_by": closing,
+            }
+        )
+    cards = []
+    if portal_closed is None:
+        cards = [
+            {
+                "child": child,
+                "results": _results_for(child, at, open_modules, periods),
+                "next_release": rules.next_release(child, at=at),
+            }
+            for child in children
+        ]
+    record(
+        "schoolcontrol.preview.viewed",
+        actor=request.user,
+        school=school,
+        obj=parent,
+        guardian=parent.full_name,
+        at=at.isoformat(),
+    )
+    return render(
+        request,
+        "schoolcontrol/preview.html",
+        _context(
+            membership,
+            "preview",
+            parent=parent,
+            form=form,
+            at=at,
+            is_now=at == now,
+            portal_closed=portal_closed,
+            module_states=module_states,
+            open_modules=open_modules,
+            cards=cards,
+            children=children,
+        ),
+    )
