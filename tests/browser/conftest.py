@@ -4,6 +4,7 @@ Run them as their own pytest invocation: `pytest -m browser tests/browser`.
 """
 
 import os
+import re
 import shutil
 
 import pytest
@@ -83,3 +84,22 @@ def log_in(page, username, password):
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord", exact=True).fill(password)
     page.get_by_role("button", name="Inloggen").click()
+
+
+def staff_log_in(page, user):
+    """Staff log in with a second factor: give them an app code first."""
+    import pyotp
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from ouderportaal.accounts.models import AccountState
+    from tests.factories import PASSWORD
+
+    secret = pyotp.random_base32()
+    AccountState.objects.update_or_create(
+        user=user, defaults={"totp_secret": secret, "totp_confirmed_at": timezone.now()}
+    )
+    log_in(page, user.username, PASSWORD)
+    page.get_by_label(re.compile("Code")).fill(pyotp.TOTP(secret).now())
+    page.get_by_label(re.compile("Code")).press("Enter")
+    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()

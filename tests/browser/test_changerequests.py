@@ -2,30 +2,16 @@
 
 import re
 
-import pyotp
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from ouderportaal.accounts.models import AccountState
 from tests.browser.conftest import log_in as _log_in
+from tests.browser.conftest import staff_log_in
 from tests.factories import PASSWORD, GuardianFactory, LinkFactory, UserFactory
 
 
 def log_in(page, username, password):
     _log_in(page, username, password)
-    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
-
-
-def staff_log_in(page, user):
-    """Staff log in with a second factor: give them an app code first."""
-    secret = pyotp.random_base32()
-    AccountState.objects.update_or_create(
-        user=user, defaults={"totp_secret": secret, "totp_confirmed_at": timezone.now()}
-    )
-    _log_in(page, user.username, PASSWORD)
-    page.get_by_label(re.compile("Code")).fill(pyotp.TOTP(secret).now())
-    page.get_by_label(re.compile("Code")).press("Enter")
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
 
 

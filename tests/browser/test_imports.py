@@ -1,30 +1,13 @@
 """The administration uploads an EDEXML file on a phone, checks the preview, confirms."""
 
-import re
 from pathlib import Path
 
-import pyotp
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from ouderportaal.accounts.models import AccountState
 from ouderportaal.core.models import Student
-from tests.browser.conftest import log_in
-from tests.factories import PASSWORD
+from tests.browser.conftest import staff_log_in
 
 SAMPLE = Path(__file__).parent.parent / "imports" / "files" / "example-2.1.xml"
-
-
-def staff_log_in(page, user):
-    """Staff log in with a second factor: give them an app code first."""
-    secret = pyotp.random_base32()
-    AccountState.objects.update_or_create(
-        user=user, defaults={"totp_secret": secret, "totp_confirmed_at": timezone.now()}
-    )
-    log_in(page, user.username, PASSWORD)
-    page.get_by_label(re.compile("Code")).fill(pyotp.TOTP(secret).now())
-    page.get_by_label(re.compile("Code")).press("Enter")
-    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
 
 
 def test_upload_preview_and_confirm(page, axe, world):

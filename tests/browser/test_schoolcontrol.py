@@ -1,26 +1,9 @@
 """The portal manager closes the portal around the report; a parent sees the message."""
 
-import re
-
-import pyotp
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from ouderportaal.accounts.models import AccountState
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, staff_log_in
 from tests.factories import PASSWORD
-
-
-def staff_log_in(page, user):
-    """Staff log in with a second factor: give them an app code first."""
-    secret = pyotp.random_base32()
-    AccountState.objects.update_or_create(
-        user=user, defaults={"totp_secret": secret, "totp_confirmed_at": timezone.now()}
-    )
-    log_in(page, user.username, PASSWORD)
-    page.get_by_label(re.compile("Code")).fill(pyotp.TOTP(secret).now())
-    page.get_by_label(re.compile("Code")).press("Enter")
-    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
 
 
 def test_portal_manager_closes_the_portal_and_the_parent_sees_why(page, axe, world):

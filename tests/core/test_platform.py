@@ -137,3 +137,11 @@ def test_a_parent_who_switches_language_keeps_it_on_the_account(world, client):
     world.parent.refresh_from_db()
     assert world.parent.language == "en"
     assert "My children" in client.get(reverse("portal:home")).content.decode()
+
+
+def test_a_browser_set_to_english_still_gets_dutch_until_english_is_chosen(db, client):
+    page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="nl"' in page.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="nl")
+    assert 'lang="en"' in page.content.decode()

@@ -65,7 +65,7 @@ def _checks(username: str, ip: str | None):
 
 def _log_id(username: str) -> str:
     """A short keyed digest of the username: log lines can be correlated, not read."""
-    return salted_hmac("login-log", _key(username)).hexdigest()[:12]
+    return salted_hmac("login-log", _key(username), algorithm="sha256").hexdigest()[:12]
 
 
 def locked_for(username: str, ip: str | None) -> timedelta | None:

@@ -236,7 +236,8 @@ def may_mail_address(address: str) -> bool:
     Someone typing another person's address again and again must not flood their
     mailbox. The answer on screen stays the same either way.
     """
-    key = salted_hmac("account-mail-request", address.strip().lower()).hexdigest()[:32]
+    digest = salted_hmac("account-mail-request", address.strip().lower(), algorithm="sha256")
+    key = digest.hexdigest()[:32]
     recent = AuditEvent.objects.filter(
         action="account.mail.requested",
         object_id=key,
