@@ -107,6 +107,20 @@ def test_many_failures_on_one_account_from_many_addresses_lock_for_at_most_15_mi
     assert post_login(client, "JdeVries", PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 302
 
 
+def test_behind_the_proxy_the_visitors_own_address_counts(world, client, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for i in range(50):
+        post_login(
+            client, f"guess{i}", "wrong", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.50", **proxy
+        )
+    assert LoginFailure.objects.filter(ip="203.0.113.50").count() == 50
+    # Another parent behind the same proxy is not slowed down by that attacker.
+    home = Client()
+    response = post_login(home, "JdeVries", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    assert response.status_code == 302
+
+
 def test_one_address_guessing_many_accounts_is_slowed(world, client):
     for i in range(50):
         post_login(client, f"guess{i}", "wrong", REMOTE_ADDR="203.0.113.50")

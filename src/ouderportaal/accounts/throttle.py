@@ -17,6 +17,7 @@ from django.utils.crypto import salted_hmac
 
 from ouderportaal.accounts.models import LoginFailure
 from ouderportaal.core import audit
+from ouderportaal.core.net import client_ip
 
 logger = logging.getLogger("ouderportaal.accounts.security")
 
@@ -34,10 +35,6 @@ class Rule:
 ACCOUNT_FROM_ADDRESS = Rule("account+address", 5, timedelta(minutes=15))
 ACCOUNT = Rule("account", 20, timedelta(minutes=15))
 ADDRESS = Rule("address", 50, timedelta(hours=1))
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _key(username: str) -> str:

@@ -36,6 +36,7 @@ from ouderportaal.accounts.tasks import send_password_reset, send_username_remin
 from ouderportaal.core import audit
 from ouderportaal.core.access import parent_view, public_view
 from ouderportaal.core.models import AuditEvent, School
+from ouderportaal.core.net import client_ip
 
 
 def _outbox_url():
@@ -59,9 +60,7 @@ class LoginView(auth_views.LoginView):
     locked_wait = None
 
     def post(self, request, *args, **kwargs):
-        self.locked_wait = throttle.locked_for(
-            request.POST.get("username", ""), throttle.client_ip(request)
-        )
+        self.locked_wait = throttle.locked_for(request.POST.get("username", ""), client_ip(request))
         return super().post(request, *args, **kwargs)
 
     def get_form(self, form_class=None):

@@ -26,6 +26,7 @@ from ouderportaal.core import audit
 from ouderportaal.core.access import child_view, parent_view, public_view
 from ouderportaal.core.mail import send_templated_mail
 from ouderportaal.core.models import Guardian, School, StaffMember
+from ouderportaal.core.net import client_ip
 from ouderportaal.helpdesk import services
 from ouderportaal.helpdesk.defaults import TOPIC_SLUGS
 from ouderportaal.helpdesk.forms import AppointmentForm, CannotLogInForm, SearchForm
@@ -221,16 +222,6 @@ def _hash(value: str) -> str:
     return hmac.new(key, value.strip().lower().encode(), hashlib.sha256).hexdigest()
 
 
-def _client_ip(request) -> str:
-    """The visitor's address. Behind the installation's own proxy (BEHIND_PROXY), the
-    right-most X-Forwarded-For entry is the one that proxy saw; earlier entries can be
-    made up by the visitor."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _over_limit(address_hash: str, ip_hash: str) -> bool:
     since = timezone.now() - timedelta(hours=1)
     recent = LoginHelpRequest.objects.filter(sent_at__gte=since)
@@ -251,7 +242,7 @@ def cannot_log_in(request, school):
     form = CannotLogInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        address_hash, ip_hash = _hash(data["email"]), _hash(_client_ip(request))
+        address_hash, ip_hash = _hash(data["email"]), _hash(client_ip(request) or "")
         if _over_limit(address_hash, ip_hash):
             form.add_error(
                 None,
