@@ -165,6 +165,22 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Uploaded documents in an S3-compatible store (needs `pip install django-storages[s3]`);
+# the bucket stays private: the portal serves every file itself.
+if env_str("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY"),
+            "secret_key": env_str("S3_SECRET_KEY"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # Mail: EMAIL_URL, e.g. smtp://127.0.0.1:1025 or smtp+tls://user:pass@host:587.
 # outbox:// keeps each mail as a file in DATA_DIR/outbox, readable at /account/demo-post/

@@ -145,3 +145,21 @@ def test_a_browser_set_to_english_still_gets_dutch_until_english_is_chosen(db, c
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="nl")
     assert 'lang="en"' in page.content.decode()
+
+
+def test_an_s3_bucket_moves_documents_to_private_object_storage(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env = {
+        **clean,
+        "DEBUG": "true",
+        "DATA_DIR": str(tmp_path),
+        "S3_BUCKET": "school-documents",
+        "S3_ENDPOINT_URL": "https://s3.example.nl",
+    }
+    code = "from ouderportaal import settings; print(settings.STORAGES['default'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert "storages.backends.s3.S3Storage" in result.stdout
+    assert "'bucket_name': 'school-documents'" in result.stdout
+    assert "'default_acl': 'private'" in result.stdout
