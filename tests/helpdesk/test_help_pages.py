@@ -4,7 +4,6 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import translation
 
 from ouderportaal.core.models import School
 from tests.factories import SchoolFactory
@@ -96,10 +95,8 @@ def test_username_style_is_explained_as_the_school_uses_it(client, world):
 
 
 def test_english_help(client, world):
-    with translation.override("en"):
-        response = client.get(
-            topic_url(world.school, "accountinfo-niet-ontvangen"), HTTP_ACCEPT_LANGUAGE="en"
-        )
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(topic_url(world.school, "accountinfo-niet-ontvangen"))
     content = response.content.decode()
     assert "Did not receive your account info?" in content
     assert "ouderportaal@de-ark.example.nl" in content
