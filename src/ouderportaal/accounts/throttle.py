@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from ouderportaal.accounts.models import LoginFailure
 from ouderportaal.core import audit
 from ouderportaal.core.net import client_ip
+from ouderportaal.core.privacy import pseudonym
 
 logger = logging.getLogger("ouderportaal.accounts.security")
 
@@ -62,7 +62,7 @@ def _checks(username: str, ip: str | None):
 
 def _log_id(username: str) -> str:
     """A short keyed digest of the username: log lines can be correlated, not read."""
-    return salted_hmac("login-log", _key(username), algorithm="sha256").hexdigest()[:12]
+    return pseudonym("login-log", _key(username), length=12)
 
 
 def locked_for(username: str, ip: str | None) -> timedelta | None:

@@ -15,7 +15,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -37,6 +36,7 @@ from ouderportaal.core import audit
 from ouderportaal.core.access import parent_view, public_view
 from ouderportaal.core.models import AuditEvent, School
 from ouderportaal.core.net import client_ip
+from ouderportaal.core.privacy import pseudonym
 
 
 def _outbox_url():
@@ -235,8 +235,7 @@ def may_mail_address(address: str) -> bool:
     Someone typing another person's address again and again must not flood their
     mailbox. The answer on screen stays the same either way.
     """
-    digest = salted_hmac("account-mail-request", address.strip().lower(), algorithm="sha256")
-    key = digest.hexdigest()[:32]
+    key = pseudonym("account-mail-request", address, length=32)
     recent = AuditEvent.objects.filter(
         action="account.mail.requested",
         object_id=key,

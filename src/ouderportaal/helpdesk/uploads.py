@@ -54,7 +54,7 @@ MAX_CONTENT_TYPES_BYTES = 1_000_000
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "HELPDESK_MAX_UPLOAD_MB", 20) * 1024 * 1024
+    return settings.HELPDESK_MAX_UPLOAD_MB * 1024 * 1024
 
 
 def _office_kind(upload) -> FileKind | None:

@@ -3,8 +3,6 @@ appointment requests."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import timedelta
 
 from django.conf import settings
@@ -27,6 +25,7 @@ from ouderportaal.core.access import child_view, parent_view, public_view
 from ouderportaal.core.mail import send_templated_mail
 from ouderportaal.core.models import Guardian, School, StaffMember
 from ouderportaal.core.net import client_ip
+from ouderportaal.core.privacy import pseudonym
 from ouderportaal.helpdesk import services
 from ouderportaal.helpdesk.defaults import TOPIC_SLUGS
 from ouderportaal.helpdesk.forms import AppointmentForm, CannotLogInForm, SearchForm
@@ -217,16 +216,11 @@ def document(request, school, document):
     return response
 
 
-def _hash(value: str) -> str:
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, value.strip().lower().encode(), hashlib.sha256).hexdigest()
-
-
 def _over_limit(address_hash: str, ip_hash: str) -> bool:
     since = timezone.now() - timedelta(hours=1)
     recent = LoginHelpRequest.objects.filter(sent_at__gte=since)
-    per_address = getattr(settings, "HELPDESK_LOGIN_HELP_PER_ADDRESS", 3)
-    per_ip = getattr(settings, "HELPDESK_LOGIN_HELP_PER_IP", 10)
+    per_address = settings.HELPDESK_LOGIN_HELP_PER_ADDRESS
+    per_ip = settings.HELPDESK_LOGIN_HELP_PER_IP
     return (
         recent.filter(address_hash=address_hash).count() >= per_address
         or recent.filter(ip_hash=ip_hash).count() >= per_ip
@@ -242,7 +236,8 @@ def cannot_log_in(request, school):
     form = CannotLogInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        address_hash, ip_hash = _hash(data["email"]), _hash(client_ip(request) or "")
+        address_hash = pseudonym("login-help-address", data["email"])
+        ip_hash = pseudonym("login-help-ip", client_ip(request) or "")
         if _over_limit(address_hash, ip_hash):
             form.add_error(
                 None,

@@ -139,25 +139,34 @@ def _gate_state(school, at) -> list[int]:
     return [int(pk) for pk in (row["running"] or "").split(",") if pk]
 
 
-def closed_for_parents(school, module: str, at=None) -> bool:
-    """True when parents may not use `module` of this school now (closed or in a period)."""
+MODULE_CLOSED = "module-closed"
+
+
+def _what_blocks(school, module: str | None, at):
+    """None when parents may use `module` at `at`; otherwise MODULE_CLOSED or the
+    closed period that covers it."""
     from ouderportaal.schoolcontrol.models import ClosedPeriod
 
-    running = _gate_state(school, at or timezone.now())
-    if module not in visible_modules(school):
-        return True
-    return any(p.covers(module) for p in ClosedPeriod.objects.filter(pk__in=running))
+    running = _gate_state(school, at)
+    if module is not None and module not in visible_modules(school):
+        return MODULE_CLOSED
+    if running:
+        for period in ClosedPeriod.objects.filter(pk__in=running).order_by("-ends_at"):
+            if period.covers(module):
+                return period
+    return None
+
+
+def closed_for_parents(school, module: str, at=None) -> bool:
+    """True when parents may not use `module` of this school now (closed or in a period)."""
+    return _what_blocks(school, module, at or timezone.now()) is not None
 
 
 def parent_gate(request, school, module: str | None):
     """None when the page may be shown; otherwise the page that replaces it."""
-    from ouderportaal.schoolcontrol.models import ClosedPeriod
-
-    running = _gate_state(school, timezone.now())
-    if module is not None and module not in visible_modules(school):
+    blocked = _what_blocks(school, module, timezone.now())
+    if blocked is None:
+        return None
+    if blocked is MODULE_CLOSED:
         return module_closed_response(request, school, module)
-    if running:
-        for period in ClosedPeriod.objects.filter(pk__in=running).order_by("-ends_at"):
-            if period.covers(module):
-                return closed_response(request, school, period, module)
-    return None
+    return closed_response(request, school, blocked, module)
