@@ -142,7 +142,11 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24) * 3600
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 1) * 3600
+# How long a link to confirm a new recovery address works: asked for by the parent in
+# their profile (hours), or started by the school's data (days: mail may wait unread).
+RECOVERY_CONFIRM_HOURS = env_int("RECOVERY_CONFIRM_HOURS", 24)
+RECOVERY_CONFIRM_SCHOOL_DAYS = env_int("RECOVERY_CONFIRM_SCHOOL_DAYS", 14)
 # Staff must log in with a code from an authenticator app as well (TOTP).
 STAFF_REQUIRE_TOTP = env_bool("STAFF_REQUIRE_TOTP", True)
 

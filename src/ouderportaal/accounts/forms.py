@@ -5,7 +5,7 @@ from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChange
 from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from ouderportaal.accounts.models import SchoolAccountSettings
+from ouderportaal.accounts.models import SchoolAccountSettings, email_key
 
 
 class LoginForm(AuthenticationForm):
@@ -85,7 +85,7 @@ class ForgotPasswordForm(forms.Form):
 
 class ForgotUsernameForm(forms.Form):
     email = forms.EmailField(
-        label=_("E-mail address known to the school"),
+        label=_("E-mail address of your account"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -134,6 +134,35 @@ class ConfirmPasswordForm(forms.Form):
     def __init__(self, user, *args, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your current password."))
+        return password
+
+
+class RecoveryAddressForm(forms.Form):
+    """A new address for password resets and notices, with the current password."""
+
+    email = forms.EmailField(
+        label=_("New e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Your current password"), widget=_password_widget("current-password")
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        address = self.cleaned_data["email"].strip()
+        if email_key(address) == self.user.email_key:
+            raise forms.ValidationError(_("This is already the e-mail address of your account."))
+        return address
 
     def clean_password(self):
         password = self.cleaned_data["password"]

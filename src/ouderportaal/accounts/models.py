@@ -7,6 +7,8 @@ second factor, failed logins) lives here.
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,11 +18,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def email_key(address: str) -> str:
+    """The form in which two e-mail addresses are compared: NFKC, then case-folded.
+
+    The same comparison as Django's PasswordResetForm, done in Python so that SQLite
+    and PostgreSQL agree: database case mapping (UPPER on PostgreSQL) would make
+    look-alikes such as a dotless ı match a plain i.
+    """
+    return unicodedata.normalize("NFKC", address.strip()).casefold()
+
+
 class User(AbstractUser):
     """A person who can log in.
 
     Usernames are case-sensitive at login (JdeVries is not jdevries) but unique
     regardless of case, so that two accounts never differ only in capitals.
+
+    `email` is the account's verified recovery address: password resets and username
+    reminders go there and nowhere else. The school's records of the parent
+    (`core.Guardian.email`) never change it directly; see `accounts/recovery.py`.
     """
 
     language = models.CharField(
@@ -29,6 +45,8 @@ class User(AbstractUser):
         choices=[("nl", _("Dutch")), ("en", _("English"))],
         default="nl",
     )
+    # `email` in comparable form (see email_key); kept in step by save().
+    email_key = models.CharField(max_length=254, blank=True, db_index=True, editable=False)
 
     objects = UserManager()
 
@@ -38,6 +56,13 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
         ]
+
+    def save(self, *args, **kwargs):
+        self.email_key = email_key(self.email or "")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_key"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
@@ -187,3 +212,55 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username_key} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class RecoveryAddressChange(models.Model):
+    """A new recovery address waiting for the account owner's confirmation.
+
+    Made when the parent gives a new address in their profile, or when the school's
+    data for the parent gets a new address (guardian import, approved change
+    request). The link goes to the new address and a notice to the old one; the
+    account keeps its address until the owner, logged in, confirms through the link.
+    A link works once, until it expires, and only the newest one per account.
+    """
+
+    class Source(models.TextChoices):
+        PROFILE = "profile", _("the parent's profile")
+        IMPORT = "import", _("guardian import")
+        CHANGE_REQUEST = "change_request", _("approved change request")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_changes"
+    )
+    new_email = models.EmailField()
+    old_email = models.EmailField(blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    school = models.ForeignKey(
+        "core.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    # SHA-256 of the link's secret; the secret itself is only in the mail.
+    token_hash = models.CharField(max_length=64, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery address change")
+        verbose_name_plural = _("recovery address changes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["token_hash"], name="recoverychange_token_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.confirmed_at is None
+            and self.cancelled_at is None
+            and timezone.now() < self.expires_at
+        )

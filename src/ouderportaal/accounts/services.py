@@ -28,6 +28,7 @@ from ouderportaal.accounts.models import (
     AccountState,
     GuardianAccountMail,
     SchoolAccountSettings,
+    email_key,
 )
 from ouderportaal.core import audit
 from ouderportaal.core.mail import send_templated_mail
@@ -129,11 +130,12 @@ def new_username(guardian, taken: set[str]) -> str:
 
 
 def _same_person_elsewhere(guardian):
-    """The account of this parent at another school: same address and same name."""
+    """The account of this parent at another school: the account's own address is the
+    school's address (compared as in email_key) and the name is the same."""
     return (
         Guardian.objects.filter(
             user__isnull=False,
-            email__iexact=guardian.email,
+            user__email_key=email_key(guardian.email),
             achternaam__iexact=guardian.achternaam,
             roepnaam__iexact=guardian.roepnaam,
         )
@@ -253,13 +255,24 @@ def link_valid_days(school: School) -> int:
 # -- Sending account mail --------------------------------------------------------------
 
 
+def account_mail_address(guardian) -> str:
+    """Where the guardian's account mail goes: the account's own (verified) address.
+
+    The school's address is used only for an account that has none; a school never
+    sends a set-password link for an account to an address the account has not
+    confirmed (see accounts/recovery.py).
+    """
+    user = guardian.user
+    return (user.email if user is not None else "") or guardian.email
+
+
 def send_account_mail(guardian, base_url: str) -> bool:
     """Mail the guardian their username and a fresh set-password link."""
     days = link_valid_days(guardian.school)
     user = guardian.user
     link = new_link(user, valid_for=timedelta(days=days), base_url=base_url)
     return send_templated_mail(
-        to=guardian.email,
+        to=account_mail_address(guardian),
         template="accounts/mail/account_mail",
         context={
             "guardian": guardian,
@@ -397,16 +410,15 @@ def batch_progress(batch) -> dict:
 
 
 def users_for_address(address: str):
-    address = address.strip()
-    if not address:
+    """Active accounts whose own recovery address is `address` (compared as in email_key).
+
+    Only `User.email` counts: a school's record of a guardian never leads to an
+    account here, and mail always goes to the stored address, never to `address`.
+    """
+    key = email_key(address)
+    if not key:
         return get_user_model().objects.none()
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(email__iexact=address) | Q(guardian_records__email__iexact=address), is_active=True
-        )
-        .distinct()
-    )
+    return get_user_model().objects.filter(email_key=key, is_active=True).exclude(email="")
 
 
 def reset_timeout() -> timedelta:

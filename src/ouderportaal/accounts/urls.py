@@ -23,6 +23,8 @@ urlpatterns = [
         name="forgot_username_sent",
     ),
     path("profiel/", views.profile, name="profile"),
+    path("profiel/e-mailadres/", views.email_change, name="email_change"),
+    path("e-mailadres-bevestigen/<str:token>/", views.recovery_confirm, name="recovery_confirm"),
     path("wachtwoord-wijzigen/", views.password_change, name="password_change"),
     path("tweestaps/", views.totp_setup, name="totp_setup"),
     path("tweestaps/uitzetten/", views.totp_disable, name="totp_disable"),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
-from ouderportaal.accounts import flow, services, throttle, totp
+from ouderportaal.accounts import flow, recovery, services, throttle, totp
 from ouderportaal.accounts.forms import (
     CodeForm,
     ConfirmPasswordForm,
@@ -27,11 +27,16 @@ from ouderportaal.accounts.forms import (
     ForgotUsernameForm,
     LoginForm,
     PasswordChangeForm,
+    RecoveryAddressForm,
     SetPasswordForm,
     UsernameForm,
 )
-from ouderportaal.accounts.models import AccountState
-from ouderportaal.accounts.tasks import send_password_reset, send_username_reminder
+from ouderportaal.accounts.models import AccountState, RecoveryAddressChange, email_key
+from ouderportaal.accounts.tasks import (
+    send_password_changed_notice,
+    send_password_reset,
+    send_username_reminder,
+)
 from ouderportaal.core import audit
 from ouderportaal.core.access import parent_view, public_view
 from ouderportaal.core.models import AuditEvent, School
@@ -189,11 +194,19 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         return user if user is not None and user.is_active else None
 
     def form_valid(self, form):
+        had_password = self.user.has_usable_password()
         with transaction.atomic():
             user = form.save()
             services.end_links(user)
+            # A first password (from the account mail) is "set"; replacing one is a reset.
+            action = "account.password.reset" if had_password else "account.password.set"
+            audit.record(action, actor=user, obj=user)
+            if had_password:
+                base_url = self.request.build_absolute_uri("/")
+                transaction.on_commit(
+                    lambda: send_password_changed_notice.enqueue(user.pk, "reset", base_url)
+                )
         del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
-        audit.record("account.password.set", actor=user, obj=user)
         return flow.begin_login(self.request, user, resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
@@ -210,7 +223,7 @@ def forgot_password(request):
         typed = form.cleaned_data["login"].strip()
         base_url = request.build_absolute_uri("/")
         if "@" in typed:
-            targets = [(user.pk, typed) for user in services.users_for_address(typed)]
+            users = list(services.users_for_address(typed))
         else:
             user = (
                 get_user_model()
@@ -218,10 +231,11 @@ def forgot_password(request):
                 .exclude(email="")
                 .first()
             )
-            targets = [(user.pk, user.email)] if user is not None else []
-        for user_id, address in targets:
-            if may_mail_address(address):
-                send_password_reset.enqueue(user_id, address, base_url)
+            users = [user] if user is not None else []
+        # The link goes to the account's own recovery address, never to what was typed.
+        for user in users:
+            if may_mail_address(user.email):
+                send_password_reset.enqueue(user.pk, base_url)
         return redirect("accounts:forgot_password_sent")
     return render(request, "accounts/forgot_password.html", {"form": form})
 
@@ -233,9 +247,10 @@ def may_mail_address(address: str) -> bool:
     """At most a few reset and username mails per address per hour.
 
     Someone typing another person's address again and again must not flood their
-    mailbox. The answer on screen stays the same either way.
+    mailbox. The answer on screen stays the same either way. Addresses count as the
+    same when they are the same in email_key form.
     """
-    key = pseudonym("account-mail-request", address, length=32)
+    key = pseudonym("account-mail-request", email_key(address), length=32)
     recent = AuditEvent.objects.filter(
         action="account.mail.requested",
         object_id=key,
@@ -256,9 +271,9 @@ def forgot_password_sent(request):
 def forgot_username(request):
     form = ForgotUsernameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        address = form.cleaned_data["email"]
-        if services.users_for_address(address).exists() and may_mail_address(address):
-            send_username_reminder.enqueue(address, request.build_absolute_uri("/"))
+        key = email_key(form.cleaned_data["email"])
+        if services.users_for_address(key).exists() and may_mail_address(key):
+            send_username_reminder.enqueue(key, request.build_absolute_uri("/"))
         return redirect("accounts:forgot_username_sent")
     return render(request, "accounts/forgot_username.html", {"form": form})
 
@@ -294,8 +309,60 @@ def profile(request):
             "form": form,
             "has_totp": flow.has_totp(user),
             "totp_required": flow.must_use_totp(user),
+            "pending_address": recovery.pending_change(user),
         },
     )
+
+
+@parent_view
+def email_change(request):
+    """A new recovery address: confirmed through a link mailed to it, before it is used."""
+    user = request.user
+    form = RecoveryAddressForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        change = recovery.request_change(
+            user,
+            form.cleaned_data["email"],
+            source=RecoveryAddressChange.Source.PROFILE,
+            actor=user,
+            base_url=request.build_absolute_uri("/"),
+        )
+        if change is not None:
+            messages.success(
+                request,
+                _(
+                    "We sent a link to %(new)s. Open it within %(hours)d hours to confirm the new "
+                    "address. Until then, mail keeps going to your current address."
+                )
+                % {"new": change.new_email, "hours": settings.RECOVERY_CONFIRM_HOURS},
+            )
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/email_change.html",
+        {"form": form, "pending_address": recovery.pending_change(user)},
+    )
+
+
+@parent_view
+@never_cache
+def recovery_confirm(request, token):
+    """The link from the confirmation mail. Only the account's owner, logged in, can use it;
+    a GET shows the address and a button, so that a mail scanner opening the link
+    changes nothing."""
+    change = recovery.change_for_link(token, request.user)
+    if change is None:
+        return render(request, "accounts/recovery_confirm.html", {"change": None})
+    if request.method == "POST":
+        if recovery.confirm(change, request.user):
+            messages.success(
+                request,
+                _("From now on, mail about your account goes to %(address)s.")
+                % {"address": change.new_email},
+            )
+            return redirect("accounts:profile")
+        return render(request, "accounts/recovery_confirm.html", {"change": None})
+    return render(request, "accounts/recovery_confirm.html", {"change": change})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -304,9 +371,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
-        response = super().form_valid(form)  # keeps this session; the others end
-        services.end_links(self.request.user)
-        audit.record("account.password.changed", actor=self.request.user, obj=self.request.user)
+        user = self.request.user
+        with transaction.atomic():
+            response = super().form_valid(form)  # keeps this session; the others end
+            services.end_links(user)
+            audit.record("account.password.changed", actor=user, obj=user)
+            base_url = self.request.build_absolute_uri("/")
+            transaction.on_commit(
+                lambda: send_password_changed_notice.enqueue(user.pk, "changed", base_url)
+            )
         messages.success(
             self.request,
             _(

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ouderportaal.accounts import recovery
+from ouderportaal.accounts.models import RecoveryAddressChange
 from ouderportaal.changerequests import workdays
 from ouderportaal.changerequests.fields import ADDRESS_FIELDS
 from ouderportaal.changerequests.models import (
@@ -220,6 +222,11 @@ def decide(
         new_values = {item.field: item.new_value for item in items if item.field in accept}
         if new_values:
             _apply(target, new_values)
+            if isinstance(target, Guardian) and "email" in new_values and target.user_id:
+                # The parent's own address: their account asks them to confirm it.
+                recovery.school_address_changed(
+                    target, source=RecoveryAddressChange.Source.CHANGE_REQUEST, actor=actor
+                )
         for item in items:
             item.accepted = item.field in accept
         RequestedChange.objects.bulk_update(items, ["accepted"])

@@ -22,6 +22,8 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ouderportaal.accounts import recovery
+from ouderportaal.accounts.models import RecoveryAddressChange
 from ouderportaal.core.models import (
     MAX_GEZAG_PER_STUDENT,
     AuditEvent,
@@ -450,6 +452,12 @@ class GuardiansImport:
             Guardian.objects.bulk_update(
                 [g for g, _names in self.changed_guardians.values()], fields, batch_size=BATCH_SIZE
             )
+        # A new address in the school's data: the account asks its owner to confirm it.
+        for guardian, names in self.changed_guardians.values():
+            if "email" in names and guardian.user_id is not None:
+                recovery.school_address_changed(
+                    guardian, source=RecoveryAddressChange.Source.IMPORT, actor=self.actor
+                )
         GuardianLink.objects.bulk_create(self.new_links, batch_size=BATCH_SIZE)
         if self.changed_links:
             GuardianLink.objects.bulk_update(
