@@ -143,9 +143,7 @@ def test_forgot_username_mails_every_username_of_an_address(world, client):
     # The school's record has the address, but the account uses another one: not listed.
     elsewhere = UserFactory(username="KdeVries", email="ander@example.nl")
     GuardianFactory(school=world.school, user=elsewhere, email=world.parent.email)
-    known = client.post(
-        reverse("accounts:forgot_username"), {"email": world.parent.email.upper()}
-    )
+    known = client.post(reverse("accounts:forgot_username"), {"email": world.parent.email.upper()})
     unknown = client.post(reverse("accounts:forgot_username"), {"email": "nobody@example.nl"})
     assert known["Location"] == unknown["Location"]
     assert sorted(address for m in mail.outbox for address in m.to) == sorted(

@@ -14,6 +14,7 @@ def _batch(world):
 
 URL_KWARGS = {
     "accounts:set_password": lambda world: {"uidb64": "MQ", "token": "set-password"},
+    "accounts:recovery_confirm": lambda world: {"token": "not-a-real-link"},
     "accountadmin:group": lambda world: {"group": world.group.pk},
     "accountadmin:guardian": lambda world: {
         "guardian": world.parent.guardian_records.get(school=world.school).pk

@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from ouderportaal.accounts import services
+from ouderportaal.accounts import recovery, services
 from ouderportaal.accounts.forms import LinkValidityForm
 from ouderportaal.accounts.models import (
     AccountMailBatch,
     AccountMailItem,
     GuardianAccountMail,
     SchoolAccountSettings,
+    email_key,
 )
 from ouderportaal.core.access import staff_view
 from ouderportaal.core.models import Guardian, GuardianLink, Student
@@ -122,11 +123,21 @@ def guardian_detail(request, membership, guardian):
             base_url=request.build_absolute_uri("/"),
             only_new=False,
         )
-        messages.success(
-            request,
-            _("New account information is on its way to %(email)s. Older links no longer work.")
-            % {"email": guardian.email},
-        )
+        if recovery.differs_from_school(guardian):
+            # The account's own address belongs to the parent (perhaps via another school).
+            messages.success(
+                request,
+                _(
+                    "New account information is on its way to the address the account uses. "
+                    "Older links no longer work."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _("New account information is on its way to %(email)s. Older links no longer work.")
+                % {"email": guardian.email},
+            )
         return redirect("accountadmin:batch", school=school.slug, batch=batch.pk)
     links = guardian.links.select_related("student", "student__group").order_by(
         "student__achternaam", "student__roepnaam"
@@ -137,11 +148,31 @@ def guardian_detail(request, membership, guardian):
         .order_by("-batch__created_at", "-pk")[:20]
     )
     record = GuardianAccountMail.objects.filter(guardian=guardian).first()
+    pending = None
+    if guardian.user is not None:
+        # Only a confirmation this school's data started; never another school's.
+        pending = (
+            recovery.pending_change(guardian.user)
+            if recovery.differs_from_school(guardian)
+            else None
+        )
+        if pending is not None and (
+            pending.school_id != school.pk
+            or email_key(pending.new_email) != email_key(guardian.email)
+        ):
+            pending = None
     return render(
         request,
         "accountadmin/guardian.html",
         _context(
-            membership, guardian=guardian, reason=reason, links=links, items=items, record=record
+            membership,
+            guardian=guardian,
+            reason=reason,
+            links=links,
+            items=items,
+            record=record,
+            address_differs=recovery.differs_from_school(guardian),
+            pending=pending,
         ),
     )
 

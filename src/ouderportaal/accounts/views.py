@@ -328,13 +328,17 @@ def email_change(request):
             base_url=request.build_absolute_uri("/"),
         )
         if change is not None:
+            hours = settings.RECOVERY_CONFIRM_HOURS
             messages.success(
                 request,
-                _(
-                    "We sent a link to %(new)s. Open it within %(hours)d hours to confirm the new "
-                    "address. Until then, mail keeps going to your current address."
+                ngettext(
+                    "We sent a link to %(new)s. Open it within %(hours)d hour to confirm the new "
+                    "address. Until then, mail keeps going to your current address.",
+                    "We sent a link to %(new)s. Open it within %(hours)d hours to confirm the "
+                    "new address. Until then, mail keeps going to your current address.",
+                    hours,
                 )
-                % {"new": change.new_email, "hours": settings.RECOVERY_CONFIRM_HOURS},
+                % {"new": change.new_email, "hours": hours},
             )
         return redirect("accounts:profile")
     return render(
