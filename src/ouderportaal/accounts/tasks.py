@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.tasks import task
 from django.urls import reverse
@@ -10,6 +12,8 @@ from django.utils import timezone
 from ouderportaal.accounts import recovery, services
 from ouderportaal.accounts.models import RecoveryAddressChange
 from ouderportaal.core.mail import send_templated_mail
+
+logger = logging.getLogger("ouderportaal.accounts")
 
 
 @task()
@@ -71,6 +75,8 @@ def send_recovery_confirmation(change_id: int, base_url: str) -> bool:
     if change is None or not change.is_open:
         return False
     user = change.user
+    if not base_url:
+        logger.warning("PORTAL_URL is not set: link of address change %s lacks a host", change_id)
     return send_templated_mail(
         to=change.new_email,
         template="accounts/mail/recovery_confirm",
