@@ -23,6 +23,7 @@ from tests.factories import (
     GroupFactory,
     GuardianFactory,
     LinkFactory,
+    SchoolFactory,
     StudentFactory,
     UserFactory,
 )
@@ -429,3 +430,12 @@ def test_the_guardian_page_shows_only_that_the_account_uses_another_address(
     record_a = world.parent.guardian_records.get(school=world.school)
     page = client.get(reverse("accountadmin:guardian", args=[world.school.slug, record_a.pk]))
     assert "Het account gebruikt een ander e-mailadres" not in page.content.decode()
+
+
+def test_staff_accounts_from_an_edexml_import_can_be_recovered(db, client):
+    from tests.imports.conftest import FILES, run_import
+
+    SchoolFactory(slug="voorbeeld", brin="99XX")
+    run_import("import-edexml", FILES / "edexml-2.0.xml")
+    ask_username(client, "K.Bos@Example.invalid")
+    assert recipients() == ["k.bos@example.invalid"]

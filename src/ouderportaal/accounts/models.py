@@ -28,6 +28,15 @@ def email_key(address: str) -> str:
     return unicodedata.normalize("NFKC", address.strip()).casefold()
 
 
+class AccountManager(UserManager):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Bulk inserts skip save(): fill the address key here as well."""
+        objs = list(objs)
+        for user in objs:
+            user.email_key = email_key(user.email or "")
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class User(AbstractUser):
     """A person who can log in.
 
@@ -48,7 +57,7 @@ class User(AbstractUser):
     # `email` in comparable form (see email_key); kept in step by save().
     email_key = models.CharField(max_length=254, blank=True, db_index=True, editable=False)
 
-    objects = UserManager()
+    objects = AccountManager()
 
     class Meta:
         verbose_name = _("user")

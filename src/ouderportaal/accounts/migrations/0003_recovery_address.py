@@ -7,6 +7,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import ouderportaal.accounts.models
+
 
 def fill_email_keys(apps, schema_editor):
     """Existing accounts keep their address as their verified recovery address."""
@@ -25,6 +27,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterModelManagers(
+            name="user",
+            managers=[
+                ("objects", ouderportaal.accounts.models.AccountManager()),
+            ],
+        ),
         migrations.AddField(
             model_name="user",
             name="email_key",
