@@ -80,9 +80,9 @@ def send_recovery_confirmation(change_id: int, base_url: str) -> bool:
     return send_templated_mail(
         to=change.new_email,
         template="accounts/mail/recovery_confirm",
+        # No username here: this address is not verified yet.
         context={
             "user": user,
-            "username": user.username,
             "link": recovery.make_link(change, base_url),
             "by_school": change.source != RecoveryAddressChange.Source.PROFILE,
             "expires_at": change.expires_at,
