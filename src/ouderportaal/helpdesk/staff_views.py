@@ -321,25 +321,25 @@ def appointment(request, membership, appointment):
                 student=answered.student,
                 status=answered.status,
             )
-        parent = answered.requested_by
-        if parent.email:
-            send_templated_mail(
-                to=parent.email,
-                template="helpdesk/mail/appointment_answer",
-                context={
-                    "appointment": answered,
-                    "student": answered.student,
-                    "teacher_name": request.user.get_full_name() or request.user.username,
-                    "url": request.build_absolute_uri(
-                        reverse(
-                            "helpdesk:appointments",
-                            kwargs={"student": answered.student.public_id},
-                        )
-                    ),
-                },
-                language=parent.language,
-                school=membership.school,
-            )
+            parent = answered.requested_by
+            if parent.email:
+                send_templated_mail(
+                    to=parent.email,
+                    template="helpdesk/mail/appointment_answer",
+                    context={
+                        "appointment": answered,
+                        "student": answered.student,
+                        "teacher_name": request.user.get_full_name() or request.user.username,
+                        "url": request.build_absolute_uri(
+                            reverse(
+                                "helpdesk:appointments",
+                                kwargs={"student": answered.student.public_id},
+                            )
+                        ),
+                    },
+                    language=parent.language,
+                    school=membership.school,
+                )
         messages.success(request, _("Your answer has been sent to the parent."))
         return redirect("helpdeskadmin:appointments", school=membership.school.slug)
     return render(

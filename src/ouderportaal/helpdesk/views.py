@@ -255,14 +255,14 @@ def cannot_log_in(request, school):
                     school=school, address_hash=address_hash, ip_hash=ip_hash
                 )
                 audit.record("helpdesk.login_help.sent", school=school)
-            known = Guardian.objects.filter(school=school, email__iexact=data["email"]).exists()
-            send_templated_mail(
-                to=school.portal_email,
-                template="helpdesk/mail/cannot_log_in",
-                context={**data, "known": known},
-                language="nl",
-                school=school,
-            )
+                known = Guardian.objects.filter(school=school, email__iexact=data["email"]).exists()
+                send_templated_mail(
+                    to=school.portal_email,
+                    template="helpdesk/mail/cannot_log_in",
+                    context={**data, "known": known},
+                    language="nl",
+                    school=school,
+                )
             url = reverse("helpdesk:cannot_log_in", kwargs={"school": school.slug})
             return redirect(f"{url}?verstuurd=1")
     return render(
@@ -298,38 +298,38 @@ def appointments(request, student):
                 obj=appointment,
                 student=student,
             )
-        teachers = _teachers(student)
-        context = {
-            "appointment": appointment,
-            "student": student,
-            "parent_name": request.user.display_name,
-        }
-        for teacher in teachers:
-            if teacher.user.email:
-                context["url"] = request.build_absolute_uri(
-                    reverse(
-                        "helpdeskadmin:appointment",
-                        kwargs={
-                            "school": student.school.slug,
-                            "appointment": appointment.public_id,
-                        },
+            teachers = _teachers(student)
+            context = {
+                "appointment": appointment,
+                "student": student,
+                "parent_name": request.user.display_name,
+            }
+            for teacher in teachers:
+                if teacher.user.email:
+                    context["url"] = request.build_absolute_uri(
+                        reverse(
+                            "helpdeskadmin:appointment",
+                            kwargs={
+                                "school": student.school.slug,
+                                "appointment": appointment.public_id,
+                            },
+                        )
                     )
-                )
+                    send_templated_mail(
+                        to=teacher.user.email,
+                        template="helpdesk/mail/appointment_request",
+                        context=context,
+                        language=teacher.user.language,
+                        school=student.school,
+                    )
+            if not teachers:
                 send_templated_mail(
-                    to=teacher.user.email,
+                    to=student.school.portal_email,
                     template="helpdesk/mail/appointment_request",
-                    context=context,
-                    language=teacher.user.language,
+                    context={**context, "no_teacher": True},
+                    language="nl",
                     school=student.school,
                 )
-        if not teachers:
-            send_templated_mail(
-                to=student.school.portal_email,
-                template="helpdesk/mail/appointment_request",
-                context={**context, "no_teacher": True},
-                language="nl",
-                school=student.school,
-            )
         messages.success(
             request,
             _("Your request has been sent. You will see the answer here and get an e-mail."),
