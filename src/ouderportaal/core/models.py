@@ -493,3 +493,24 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} ({self.state})"
+
+
+class FormSubmission(models.Model):
+    """A form that was sent once: its token (a hidden field, new for each rendered form)
+    and the page its first submit led to. A second submit of the same form (double
+    click, retry after a timeout) leads there too instead of creating a second object."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField()
+    result_url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="formsubmission_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ouderportaal.core import audit
+from ouderportaal.core import audit, submissions
 from ouderportaal.core.access import child_view, parent_view, public_view
 from ouderportaal.core.mail import send_templated_mail
 from ouderportaal.core.models import Guardian, School, StaffMember
@@ -281,11 +281,13 @@ def _teachers(student) -> list[StaffMember]:
 
 
 @child_view(module="appointments")
+@submissions.once
 def appointments(request, student):
     """Ask the child's teacher for an appointment; see earlier requests and answers."""
     form = AppointmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
+            submissions.claim(request, request.path)
             appointment = form.save(commit=False)
             appointment.school = student.school
             appointment.student = student
