@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 import pytest
+from django.core.management.base import BaseCommand
+from django.test import Client, TestCase
 from django.utils import translation
 
 from ouderportaal.core.models import Custody
@@ -22,6 +24,29 @@ def _reset_language():
     translation.activate("nl")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _commit_after_each_request(monkeypatch):
+    """Run on-commit work at the end of each request and each command.
+
+    In production a request or command commits when it ends, and then its queued mail
+    goes out. A test runs inside one transaction that is rolled back, so nothing would
+    ever commit; this runs what was waiting for the commit (what a rolled-back savepoint
+    registered is dropped, as in production) when each request or command ends.
+    """
+    request, execute = Client.request, BaseCommand.execute
+
+    def committing_request(self, **kwargs):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return request(self, **kwargs)
+
+    def committing_execute(self, *args, **options):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return execute(self, *args, **options)
+
+    monkeypatch.setattr(Client, "request", committing_request)
+    monkeypatch.setattr(BaseCommand, "execute", committing_execute)
 
 
 @dataclass

@@ -95,3 +95,43 @@ def smtp_server(settings):
             }
         }
         yield inbox
+
+
+class SwitchableSmtpServer:
+    """A loopback SMTP server that a test stops and starts again on the same port."""
+
+    def __init__(self):
+        self.inbox = Inbox()
+        self.inbox.port = free_port()
+        self._controller = None
+
+    @property
+    def port(self) -> int:
+        return self.inbox.port
+
+    def start(self) -> None:
+        if self._controller is None:
+            self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+            self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+@pytest.fixture
+def smtp_server_down(settings):
+    """Django's SMTP backend pointed at a loopback port where the server is stopped;
+    `.start()` brings it up there, `.inbox` holds what it received."""
+    server = SwitchableSmtpServer()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": server.port, "timeout": 5},
+        }
+    }
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -197,6 +197,11 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Ouderportaal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail that cannot be delivered (mail server down) is tried again, each wait twice as
+# long as the one before (starting at MAIL_RETRY_SECONDS, at most an hour), until
+# MAIL_MAX_ATTEMPTS attempts have been made; then it is marked failed.
+MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60)
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 12)
 
 # The portal's public address, for links in mail sent outside a request (cron jobs).
 PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000" if DEBUG else "")

@@ -8,7 +8,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from ouderportaal.accounts.demo import demo_step
+        from ouderportaal.accounts.services import record_account_mail_result
         from ouderportaal.core.demo import register_demo_step
+        from ouderportaal.core.mail import mail_finished
         from ouderportaal.core.navigation import MenuEntry, register_backoffice_entry
 
         register_backoffice_entry(
@@ -21,3 +23,4 @@ class AccountsConfig(AppConfig):
             )
         )
         register_demo_step(demo_step, order=50)
+        mail_finished.connect(record_account_mail_result, dispatch_uid="accounts.mail_result")

@@ -24,7 +24,8 @@ def demo_step(schools, rng) -> None:
         return
     services.ensure_accounts([guardian])
     guardian = Guardian.objects.select_related("school", "user").get(pk=guardian.pk)
-    accepted = services.send_account_mail(guardian, DEMO_SITE)
+    services.queue_account_mail(guardian, DEMO_SITE)
+    # The demo's mailbox accepts every mail.
     GuardianAccountMail.objects.create(
-        guardian=guardian, last_sent_at=timezone.now(), accepted=accepted, times_sent=1
+        guardian=guardian, last_sent_at=timezone.now(), accepted=True, times_sent=1
     )

@@ -173,10 +173,12 @@ class AccountMailBatch(models.Model):
 class AccountMailItem(models.Model):
     """One mail of a batch. Its state moves forward only, by conditional updates.
 
-    queued → sending (claimed just before the mail server is contacted) → sent/refused;
-    a queued item whose guardian no longer qualifies becomes skipped. An item left in
-    "sending" means the sender stopped during that one mail: it is shown to staff and
-    never resent by itself, so nobody gets the same mail twice by accident.
+    queued → sending (claimed, then its mail is put in the outbox) → sent/refused/failed
+    when the outbox reports how the mail went; a queued item whose guardian no longer
+    qualifies becomes skipped. While the mail server cannot be reached the item stays
+    "sending" and the outbox tries again later. An item whose mail was interrupted is
+    shown to staff and never resent by itself, so nobody gets the same mail twice by
+    accident.
     """
 
     class State(models.TextChoices):
@@ -185,12 +187,20 @@ class AccountMailItem(models.Model):
         SENT = "sent", _("accepted by the mail server")
         REFUSED = "refused", _("not accepted by the mail server")
         SKIPPED = "skipped", _("skipped: no longer qualifies")
+        FAILED = "failed", _("not sent: the mail server could not be reached")
 
     batch = models.ForeignKey(AccountMailBatch, on_delete=models.CASCADE, related_name="items")
     guardian = models.ForeignKey("core.Guardian", on_delete=models.CASCADE, related_name="+")
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     claimed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    mail = models.OneToOneField(
+        "core.OutgoingMail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="account_mail_item",
+    )
 
     class Meta:
         verbose_name = _("account mail")

@@ -31,8 +31,15 @@ from ouderportaal.accounts.models import (
     email_key,
 )
 from ouderportaal.core import audit
-from ouderportaal.core.mail import send_templated_mail
-from ouderportaal.core.models import Custody, Guardian, GuardianLink, School, Student
+from ouderportaal.core.mail import queue_mail
+from ouderportaal.core.models import (
+    Custody,
+    Guardian,
+    GuardianLink,
+    OutgoingMail,
+    School,
+    Student,
+)
 
 logger = logging.getLogger("ouderportaal.accounts")
 
@@ -266,12 +273,13 @@ def account_mail_address(guardian) -> str:
     return (user.email if user is not None else "") or guardian.email
 
 
-def send_account_mail(guardian, base_url: str) -> bool:
-    """Mail the guardian their username and a fresh set-password link."""
+def queue_account_mail(guardian, base_url: str):
+    """Put the guardian's mail with their username and a fresh set-password link in the
+    outbox; returns the outbox row."""
     days = link_valid_days(guardian.school)
     user = guardian.user
     link = new_link(user, valid_for=timedelta(days=days), base_url=base_url)
-    return send_templated_mail(
+    return queue_mail(
         to=account_mail_address(guardian),
         template="accounts/mail/account_mail",
         context={
@@ -344,7 +352,12 @@ def start_batch(*, school, guardians, scope, label, actor, base_url, only_new=Tr
 
 
 def deliver_item(item_id: int) -> str:
-    """Send one queued account mail exactly once; returns the item's final state."""
+    """Put one queued account mail in the outbox, exactly once; returns the item's state.
+
+    The item is claimed (queued → sending) before anything else happens, so a duplicate
+    task does nothing. The outbox sends the mail and reports back through
+    `record_account_mail_result`.
+    """
     state = AccountMailItem.State
     claimed = AccountMailItem.objects.filter(pk=item_id, state=state.QUEUED).update(
         state=state.SENDING, claimed_at=timezone.now()
@@ -363,24 +376,59 @@ def deliver_item(item_id: int) -> str:
             state=state.SKIPPED, finished_at=timezone.now()
         )
         return state.SKIPPED
-    accepted = send_account_mail(guardian, item.batch.base_url)
-    now = timezone.now()
-    final = state.SENT if accepted else state.REFUSED
     with transaction.atomic():
-        AccountMailItem.objects.filter(pk=item_id, state=state.SENDING).update(
-            state=final, finished_at=now
-        )
-        record, _created = GuardianAccountMail.objects.get_or_create(guardian=guardian)
-        record.last_sent_at = now
-        record.accepted = accepted
-        record.times_sent += 1
-        record.save()
-    if not accepted:
-        logger.warning("account mail for guardian %s not accepted", guardian.pk)
-    return final
+        mail = queue_account_mail(guardian, item.batch.base_url)
+        AccountMailItem.objects.filter(pk=item_id).update(mail=mail)
+    return state.SENDING
+
+
+def record_account_mail_result(*, mail, sent: bool, **kwargs) -> None:
+    """The outbox is done with an account mail: record how it went, per item and guardian.
+
+    Runs in the outbox's transaction (connected to `core.mail.mail_finished`).
+    """
+    state = AccountMailItem.State
+    item = (
+        AccountMailItem.objects.filter(mail_id=mail.pk, state=state.SENDING)
+        .select_related("guardian")
+        .first()
+    )
+    if item is None:
+        return
+    now = timezone.now()
+    if sent:
+        final = state.SENT
+    elif mail.refused:
+        final = state.REFUSED
+    else:
+        final = state.FAILED
+    AccountMailItem.objects.filter(pk=item.pk, state=state.SENDING).update(
+        state=final, finished_at=now
+    )
+    if final == state.FAILED:
+        # Never reached the mail server: the guardian still counts as not mailed.
+        logger.warning("account mail for guardian %s could not be delivered", item.guardian_id)
+        return
+    record, _created = GuardianAccountMail.objects.get_or_create(guardian=item.guardian)
+    record.last_sent_at = now
+    record.accepted = sent
+    record.times_sent += 1
+    record.save()
+    if not sent:
+        logger.warning("account mail for guardian %s not accepted", item.guardian_id)
 
 
 INTERRUPTED_AFTER = timedelta(minutes=10)
+
+
+def interrupted_items(batch):
+    """Items whose sender stopped halfway: claimed long ago with no mail in the outbox,
+    or with their mail stuck in "sending". They are not resent by themselves."""
+    cutoff = timezone.now() - INTERRUPTED_AFTER
+    return batch.items.filter(state=AccountMailItem.State.SENDING).filter(
+        Q(mail__isnull=True, claimed_at__lt=cutoff)
+        | Q(mail__state=OutgoingMail.State.SENDING, mail__claimed_at__lt=cutoff)
+    )
 
 
 def batch_progress(batch) -> dict:
@@ -388,17 +436,21 @@ def batch_progress(batch) -> dict:
 
     counts = dict(batch.items.values_list("state").annotate(n=Count("pk")).order_by())
     state = AccountMailItem.State
-    interrupted = batch.items.filter(
-        state=state.SENDING, claimed_at__lt=timezone.now() - INTERRUPTED_AFTER
+    interrupted = interrupted_items(batch).count()
+    # Waiting in the outbox for the mail server to answer again.
+    retrying = batch.items.filter(
+        state=state.SENDING, mail__state=OutgoingMail.State.QUEUED, mail__attempts__gt=0
     ).count()
-    done = sum(counts.get(s, 0) for s in (state.SENT, state.REFUSED, state.SKIPPED))
+    done = sum(counts.get(s, 0) for s in (state.SENT, state.REFUSED, state.SKIPPED, state.FAILED))
     return {
         "queued": counts.get(state.QUEUED, 0),
-        "sending": counts.get(state.SENDING, 0) - interrupted,
+        "sending": counts.get(state.SENDING, 0) - interrupted - retrying,
         "interrupted": interrupted,
         "sent": counts.get(state.SENT, 0),
         "refused": counts.get(state.REFUSED, 0),
         "skipped": counts.get(state.SKIPPED, 0),
+        "failed": counts.get(state.FAILED, 0),
+        "retrying": retrying,
         "done": done,
         "total": batch.total,
         "percent": round(100 * (done + interrupted) / batch.total) if batch.total else 100,

@@ -234,12 +234,18 @@ def batch_detail(request, membership, batch):
     batch = get_object_or_404(AccountMailBatch.objects.filter(school=membership.school), pk=batch)
     progress = services.batch_progress(batch)
     problems = (
-        batch.items.filter(state__in=[AccountMailItem.State.REFUSED, AccountMailItem.State.SKIPPED])
+        batch.items.filter(
+            state__in=[
+                AccountMailItem.State.REFUSED,
+                AccountMailItem.State.FAILED,
+                AccountMailItem.State.SKIPPED,
+            ]
+        )
         .select_related("guardian")
         .order_by("guardian__achternaam")[:100]
     )
     interrupted = (
-        batch.items.filter(state=AccountMailItem.State.SENDING)
+        services.interrupted_items(batch)
         .select_related("guardian")
         .order_by("guardian__achternaam")[:100]
         if progress["interrupted"]

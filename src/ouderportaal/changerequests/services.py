@@ -256,7 +256,8 @@ def decide(
             declined=sorted(known - accept),
             overwritten=sorted(accept & conflicting),
         )
-    transaction.on_commit(lambda: notify_decision(request))
+        # Queued in the same transaction: sent after the commit, never for a rollback.
+        notify_decision(request)
     return request
 
 
@@ -276,7 +277,7 @@ def _recipients(request: ChangeRequest) -> list[Guardian]:
 
 
 def notify_decision(request: ChangeRequest) -> int:
-    """One mail per parent, in their own language; returns how many were accepted."""
+    """One mail per parent, in their own language; returns how many were queued."""
     request = (
         ChangeRequest.objects.select_related("student", "school", "guardian")
         .prefetch_related("items")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -12,6 +14,7 @@ from ouderportaal.changerequests import services
 from ouderportaal.changerequests.fields import GUARDIAN_FIELDS, STUDENT_FIELDS
 from ouderportaal.changerequests.forms import ProposeForm
 from ouderportaal.changerequests.models import ChangeRequest, RequestSettings
+from ouderportaal.core import submissions
 from ouderportaal.core.access import child_view, parent_view
 from ouderportaal.core.models import Guardian
 from ouderportaal.schoolcontrol.gates import closed_for_parents
@@ -49,13 +52,16 @@ def _propose(request, student, *, target, fields, guardian, template_title):
     over_limit = services.submitted_today(request.user) >= limit
     form = ProposeForm(request.POST or None, target=target, fields=fields)
     if request.method == "POST" and not over_limit and form.is_valid():
-        created = services.submit(
-            user=request.user,
-            student=student,
-            guardian=guardian,
-            changes=form.cleaned_data["changes"],
-            note=form.cleaned_data["note"],
-        )
+        result_url = reverse("changerequests:child_requests", args=[student.public_id])
+        with transaction.atomic():
+            submissions.claim(request, result_url)
+            created = services.submit(
+                user=request.user,
+                student=student,
+                guardian=guardian,
+                changes=form.cleaned_data["changes"],
+                note=form.cleaned_data["note"],
+            )
         messages.success(
             request,
             _(
@@ -65,7 +71,7 @@ def _propose(request, student, *, target, fields, guardian, template_title):
             )
             % {"date": formats.date_format(created.due_on, "l j F Y")},
         )
-        return redirect("changerequests:child_requests", student=student.public_id)
+        return redirect(result_url)
     return render(
         request,
         "changerequests/propose.html",
@@ -82,6 +88,7 @@ def _propose(request, student, *, target, fields, guardian, template_title):
 
 
 @child_view(module=MODULE)
+@submissions.once
 def propose_child(request, student):
     fields = _student_fields(student)
     if not fields:
@@ -97,6 +104,7 @@ def propose_child(request, student):
 
 
 @child_view(module=MODULE)
+@submissions.once
 def propose_own(request, student):
     guardian = _own_record(request.user, student)
     if guardian is None:

@@ -36,3 +36,19 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """The outbox's state, without the mails' addresses or content."""
+
+    list_display = ["created_at", "template", "school", "state", "attempts", "next_attempt_at"]
+    list_filter = ["state", "school"]
+    fields = list_display + ["last_error", "refused", "claimed_at", "finished_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,22 +1,46 @@
-"""All mail leaves through `send_templated_mail`.
+"""All mail leaves through `send_templated_mail`, by way of the outbox.
 
 Each mail has three templates: `<name>_subject.txt`, `<name>.txt` and `<name>.html`,
 rendered in the recipient's language. Mail is sent as the installation's sender with
 the school's portal mailbox as Reply-To, with Date and Message-ID, plain text plus HTML
 and no tracking or shortened links: what spam filters look for.
+
+A mail is rendered when it is queued and kept as an `OutgoingMail` row, written in the
+caller's transaction: when the caller's work is rolled back, so is its mail. A
+background task (`core.tasks.deliver_mail`) sends it after the commit. The task claims
+the row with a conditional UPDATE before it contacts the mail server, so a mail is sent
+once; when the server cannot be reached the mail is tried again later, each wait twice
+as long as the one before (`MAIL_RETRY_SECONDS`), up to `MAIL_MAX_ATTEMPTS` attempts.
+A mail the server refuses, or that still could not be delivered after the last attempt,
+is marked failed; `mail_finished` tells the app that queued it.
 """
 
 from __future__ import annotations
 
 import logging
+import smtplib
+from datetime import timedelta
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.dispatch import Signal
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+
+from ouderportaal.core.models import OutgoingMail
 
 logger = logging.getLogger(__name__)
+
+# Sent inside the transaction that marks a mail sent or failed, with `mail` (the
+# OutgoingMail) and `sent` (True when the mail server accepted it).
+mail_finished = Signal()
+
+# The longest wait between two attempts.
+MAX_RETRY_DELAY = timedelta(hours=1)
 
 
 def build_message(
@@ -46,19 +70,184 @@ def build_message(
     return message
 
 
-def send_templated_mail(
-    *, to: str, template: str, context: dict, language: str = "nl", school=None
-) -> bool:
-    """Send one mail. Returns True when the mail server accepted it.
+def _serialise(message: EmailMultiAlternatives) -> dict:
+    return {
+        "subject": message.subject,
+        "body": message.body,
+        "html": [alt.content for alt in message.alternatives if alt.mimetype == "text/html"],
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "reply_to": list(message.reply_to),
+        "headers": dict(message.extra_headers),
+    }
 
-    Failures are logged without the address or content, so no personal data ends up
-    in the log.
-    """
+
+def _deserialise(data: dict) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=data["subject"],
+        body=data["body"],
+        from_email=data["from_email"],
+        to=data["to"],
+        reply_to=data["reply_to"] or None,
+        headers=data["headers"],
+    )
+    for html in data["html"]:
+        message.attach_alternative(html, "text/html")
+    return message
+
+
+def queue_mail(
+    *, to: str, template: str, context: dict, language: str = "nl", school=None
+) -> OutgoingMail:
+    """Render one mail into the outbox and queue its delivery; returns the outbox row."""
     message = build_message(
         to=to, template=template, context=context, language=language, school=school
     )
+    now = timezone.now()
+    with transaction.atomic():
+        mail = OutgoingMail.objects.create(
+            template=template[:120],
+            school=school,
+            message=_serialise(message),
+            created_at=now,
+            next_attempt_at=now,
+        )
+        _enqueue_delivery(mail.pk)
+    return mail
+
+
+def send_templated_mail(
+    *, to: str, template: str, context: dict, language: str = "nl", school=None
+) -> bool:
+    """Queue one mail for sending; returns True once it is in the outbox.
+
+    Called inside a transaction, the mail is part of it: it is sent only after the
+    commit, and not at all when the transaction is rolled back.
+    """
+    queue_mail(to=to, template=template, context=context, language=language, school=school)
+    return True
+
+
+def _queue_shares_the_database(backend) -> bool:
+    """True when queued tasks are rows in our own database (django-tasks-db), so
+    enqueueing is part of the caller's transaction and no worker sees the task before
+    the commit."""
     try:
-        return message.send() == 1
-    except OSError as error:
-        logger.warning("mail %s not accepted: %s", template, type(error).__name__)
+        from django_tasks_db.backend import DatabaseBackend
+    except ImportError:  # pragma: no cover - a dependency of the project
         return False
+    return isinstance(backend, DatabaseBackend)
+
+
+def _enqueue_delivery(mail_id: int, run_after=None) -> None:
+    from ouderportaal.core.tasks import deliver_mail
+
+    task = deliver_mail
+    backend = task.get_backend()
+    if run_after is not None:
+        if not backend.supports_defer:
+            # Left queued with its next attempt time: `send-queued-mail` picks it up.
+            return
+        task = task.using(run_after=run_after)
+    if _queue_shares_the_database(backend):
+        task.enqueue(mail_id)
+    else:
+        # Other backends (the immediate one in development and tests) run the task
+        # right away: only after the commit, and never for a rolled-back mail.
+        transaction.on_commit(partial(task.enqueue, mail_id))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait after the given number of failed attempts: doubling, at most an hour."""
+    first = timedelta(seconds=settings.MAIL_RETRY_SECONDS)
+    return min(first * 2 ** max(attempts - 1, 0), max(MAX_RETRY_DELAY, first))
+
+
+def _is_permanent(error: Exception) -> bool:
+    """A refusal by the mail server (5xx): trying again will not help."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _text in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException) and not isinstance(
+        error, smtplib.SMTPAuthenticationError
+    ):
+        return error.smtp_code >= 500
+    return False
+
+
+def _error_name(error: Exception) -> str:
+    code = getattr(error, "smtp_code", None)
+    name = type(error).__name__
+    return f"{name} {code}"[:80] if code else name[:80]
+
+
+def deliver(mail_id: int) -> str:
+    """Send one queued mail that is due, at most once; returns the mail's state after."""
+    State = OutgoingMail.State
+    now = timezone.now()
+    claimed = OutgoingMail.objects.filter(
+        pk=mail_id, state=State.QUEUED, next_attempt_at__lte=now
+    ).update(state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return "not-due"
+    mail = OutgoingMail.objects.get(pk=mail_id)
+    try:
+        accepted = _deserialise(mail.message).send() == 1
+    except Exception as error:  # noqa: BLE001 - every failure is recorded, none is lost
+        if _is_permanent(error) or mail.attempts >= settings.MAIL_MAX_ATTEMPTS:
+            return _finish(mail, sent=False, error=_error_name(error), refused=_is_permanent(error))
+        return _retry_later(mail, _error_name(error))
+    if not accepted:
+        return _finish(mail, sent=False, error="no recipient accepted", refused=True)
+    return _finish(mail, sent=True)
+
+
+def _retry_later(mail: OutgoingMail, error: str) -> str:
+    State = OutgoingMail.State
+    next_attempt = timezone.now() + retry_delay(mail.attempts)
+    with transaction.atomic():
+        OutgoingMail.objects.filter(pk=mail.pk, state=State.SENDING).update(
+            state=State.QUEUED, next_attempt_at=next_attempt, last_error=error
+        )
+        _enqueue_delivery(mail.pk, run_after=next_attempt)
+    logger.warning(
+        "mail %s (%s) not delivered, attempt %d of %d: %s; next attempt at %s",
+        mail.pk,
+        mail.template,
+        mail.attempts,
+        settings.MAIL_MAX_ATTEMPTS,
+        error,
+        next_attempt.isoformat(timespec="seconds"),
+    )
+    return State.QUEUED
+
+
+def _finish(mail: OutgoingMail, *, sent: bool, error: str = "", refused: bool = False) -> str:
+    State = OutgoingMail.State
+    final = State.SENT if sent else State.FAILED
+    with transaction.atomic():
+        OutgoingMail.objects.filter(pk=mail.pk, state=State.SENDING).update(
+            state=final, finished_at=timezone.now(), last_error=error, refused=refused
+        )
+        mail.state, mail.last_error, mail.refused = final, error, refused
+        mail_finished.send(sender=OutgoingMail, mail=mail, sent=sent)
+    if sent:
+        logger.info("mail %s (%s) sent", mail.pk, mail.template)
+    else:
+        logger.error(
+            "mail %s (%s) failed after %d attempt(s): %s",
+            mail.pk,
+            mail.template,
+            mail.attempts,
+            error,
+        )
+    return final
+
+
+def due_mail_ids() -> list[int]:
+    return list(
+        OutgoingMail.objects.filter(
+            state=OutgoingMail.State.QUEUED, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)
+    )

@@ -449,3 +449,68 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class OutgoingMail(models.Model):
+    """One mail in the outbox, rendered when it was queued and sent by a background task.
+
+    Its state moves forward only, by conditional updates: queued → sending (claimed just
+    before the mail server is contacted) → sent, or failed when the server refused it or
+    could not be reached after the last retry. While the server cannot be reached the
+    mail goes back to queued with a later `next_attempt_at`. A mail left in "sending"
+    means the sender stopped during that one mail; it is never resent by itself.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("accepted by the mail server")
+        FAILED = "failed", _("not sent")
+
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    # The template's name: enough to tell mails apart in logs without their content.
+    template = models.CharField(max_length=120)
+    school = models.ForeignKey(
+        School, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Subject, bodies, addresses and headers as rendered, so a retry sends the same mail.
+    message = models.JSONField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # The last problem, as an exception class name or SMTP code: never an address.
+    last_error = models.CharField(max_length=80, blank=True)
+    refused = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="outgoingmail_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} ({self.state})"
+
+
+class FormSubmission(models.Model):
+    """A form that was sent once: its token (a hidden field, new for each rendered form)
+    and the page its first submit led to. A second submit of the same form (double
+    click, retry after a timeout) leads there too instead of creating a second object."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField()
+    result_url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="formsubmission_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.created_at:%Y-%m-%d %H:%M})"

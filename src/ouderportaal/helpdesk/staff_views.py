@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ouderportaal.core import audit
+from ouderportaal.core import audit, submissions
 from ouderportaal.core.access import staff_view
 from ouderportaal.core.mail import send_templated_mail
 from ouderportaal.helpdesk.defaults import TOPIC_SLUGS, default_rules, default_source
@@ -152,12 +152,14 @@ def page_delete(request, membership, language, topic):
 
 
 @staff_view("portal_manager")
+@submissions.once
 def documents(request, membership):
     school = membership.school
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         with transaction.atomic():
+            submissions.claim(request, request.path)
             document = form.save(commit=False)
             document.school = school
             document.extension = form.kind.extension
@@ -321,25 +323,25 @@ def appointment(request, membership, appointment):
                 student=answered.student,
                 status=answered.status,
             )
-        parent = answered.requested_by
-        if parent.email:
-            send_templated_mail(
-                to=parent.email,
-                template="helpdesk/mail/appointment_answer",
-                context={
-                    "appointment": answered,
-                    "student": answered.student,
-                    "teacher_name": request.user.get_full_name() or request.user.username,
-                    "url": request.build_absolute_uri(
-                        reverse(
-                            "helpdesk:appointments",
-                            kwargs={"student": answered.student.public_id},
-                        )
-                    ),
-                },
-                language=parent.language,
-                school=membership.school,
-            )
+            parent = answered.requested_by
+            if parent.email:
+                send_templated_mail(
+                    to=parent.email,
+                    template="helpdesk/mail/appointment_answer",
+                    context={
+                        "appointment": answered,
+                        "student": answered.student,
+                        "teacher_name": request.user.get_full_name() or request.user.username,
+                        "url": request.build_absolute_uri(
+                            reverse(
+                                "helpdesk:appointments",
+                                kwargs={"student": answered.student.public_id},
+                            )
+                        ),
+                    },
+                    language=parent.language,
+                    school=membership.school,
+                )
         messages.success(request, _("Your answer has been sent to the parent."))
         return redirect("helpdeskadmin:appointments", school=membership.school.slug)
     return render(

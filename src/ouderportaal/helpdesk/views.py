@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ouderportaal.core import audit
+from ouderportaal.core import audit, submissions
 from ouderportaal.core.access import child_view, parent_view, public_view
 from ouderportaal.core.mail import send_templated_mail
 from ouderportaal.core.models import Guardian, School, StaffMember
@@ -255,14 +255,14 @@ def cannot_log_in(request, school):
                     school=school, address_hash=address_hash, ip_hash=ip_hash
                 )
                 audit.record("helpdesk.login_help.sent", school=school)
-            known = Guardian.objects.filter(school=school, email__iexact=data["email"]).exists()
-            send_templated_mail(
-                to=school.portal_email,
-                template="helpdesk/mail/cannot_log_in",
-                context={**data, "known": known},
-                language="nl",
-                school=school,
-            )
+                known = Guardian.objects.filter(school=school, email__iexact=data["email"]).exists()
+                send_templated_mail(
+                    to=school.portal_email,
+                    template="helpdesk/mail/cannot_log_in",
+                    context={**data, "known": known},
+                    language="nl",
+                    school=school,
+                )
             url = reverse("helpdesk:cannot_log_in", kwargs={"school": school.slug})
             return redirect(f"{url}?verstuurd=1")
     return render(
@@ -281,11 +281,13 @@ def _teachers(student) -> list[StaffMember]:
 
 
 @child_view(module="appointments")
+@submissions.once
 def appointments(request, student):
     """Ask the child's teacher for an appointment; see earlier requests and answers."""
     form = AppointmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
+            submissions.claim(request, request.path)
             appointment = form.save(commit=False)
             appointment.school = student.school
             appointment.student = student
@@ -298,38 +300,38 @@ def appointments(request, student):
                 obj=appointment,
                 student=student,
             )
-        teachers = _teachers(student)
-        context = {
-            "appointment": appointment,
-            "student": student,
-            "parent_name": request.user.display_name,
-        }
-        for teacher in teachers:
-            if teacher.user.email:
-                context["url"] = request.build_absolute_uri(
-                    reverse(
-                        "helpdeskadmin:appointment",
-                        kwargs={
-                            "school": student.school.slug,
-                            "appointment": appointment.public_id,
-                        },
+            teachers = _teachers(student)
+            context = {
+                "appointment": appointment,
+                "student": student,
+                "parent_name": request.user.display_name,
+            }
+            for teacher in teachers:
+                if teacher.user.email:
+                    context["url"] = request.build_absolute_uri(
+                        reverse(
+                            "helpdeskadmin:appointment",
+                            kwargs={
+                                "school": student.school.slug,
+                                "appointment": appointment.public_id,
+                            },
+                        )
                     )
-                )
+                    send_templated_mail(
+                        to=teacher.user.email,
+                        template="helpdesk/mail/appointment_request",
+                        context=context,
+                        language=teacher.user.language,
+                        school=student.school,
+                    )
+            if not teachers:
                 send_templated_mail(
-                    to=teacher.user.email,
+                    to=student.school.portal_email,
                     template="helpdesk/mail/appointment_request",
-                    context=context,
-                    language=teacher.user.language,
+                    context={**context, "no_teacher": True},
+                    language="nl",
                     school=student.school,
                 )
-        if not teachers:
-            send_templated_mail(
-                to=student.school.portal_email,
-                template="helpdesk/mail/appointment_request",
-                context={**context, "no_teacher": True},
-                language="nl",
-                school=student.school,
-            )
         messages.success(
             request,
             _("Your request has been sent. You will see the answer here and get an e-mail."),

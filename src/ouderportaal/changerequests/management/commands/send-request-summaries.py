@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -60,14 +61,21 @@ class Command(BaseCommand):
                 continue
             queue_path = reverse("requestsadmin:queue", kwargs={"school": school.slug})
             queue_url = f"{base_url.rstrip('/')}{queue_path}" if base_url else ""
-            if send_templated_mail(
-                to=settings.summary_address,
-                template="changerequests/mail/summary",
-                context={"new_requests": new, "overdue_requests": overdue, "queue_url": queue_url},
-                language="nl",
-                school=school,
-            ):
-                sent += 1
+            # The mail and the note that it went out are one transaction: a summary is
+            # queued once a day, and the outbox retries it while the server is down.
+            with transaction.atomic():
+                send_templated_mail(
+                    to=settings.summary_address,
+                    template="changerequests/mail/summary",
+                    context={
+                        "new_requests": new,
+                        "overdue_requests": overdue,
+                        "queue_url": queue_url,
+                    },
+                    language="nl",
+                    school=school,
+                )
                 settings.last_summary_at = now
                 settings.save()
+            sent += 1
         self.stdout.write(f"Summaries sent: {sent}; schools with nothing to report: {skipped}.")
