@@ -77,6 +77,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "ouderportaal.urls"
+CSRF_FAILURE_VIEW = "ouderportaal.core.errors.csrf_failure"
 WSGI_APPLICATION = "ouderportaal.wsgi.application"
 
 TEMPLATES = [
