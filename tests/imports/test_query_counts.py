@@ -12,7 +12,8 @@ from tests.factories import SchoolFactory
 
 def queries(command, brin, path) -> int:
     with CaptureQueriesContext(connection) as context:
-        call_command(command, "--school", brin, str(path), verbosity=0)
+        force = ["--force"] if command == "import-edexml" else []
+        call_command(command, "--school", brin, str(path), *force, verbosity=0)
     return len(context.captured_queries)
 
 

@@ -12,6 +12,7 @@ from ouderportaal.core.models import Custody, Gender, Relation
 from ouderportaal.imports.forms import UploadForm
 from ouderportaal.imports.models import ImportRun
 from ouderportaal.imports.report import ACTIONS, CHANGED, LEFT, NEW
+from ouderportaal.imports.safeguards import risk_message
 from ouderportaal.imports.services import ImportConflict, preview
 from ouderportaal.imports.services import cancel as cancel_run
 from ouderportaal.imports.services import confirm as apply
@@ -166,6 +167,8 @@ def run_detail(request, membership, run):
             "run": import_run,
             "count_rows": _count_rows(import_run),
             "sections": _sections(import_run),
+            "risks": [risk_message(risk) for risk in import_run.risks],
+            "pupils_leaving": import_run.counts.get("objects", {}).get("pupil", {}).get(LEFT, 0),
         },
     )
 
@@ -175,7 +178,7 @@ def run_detail(request, membership, run):
 def confirm(request, membership, run):
     import_run = _get_run(membership, run)
     try:
-        import_run = apply(import_run, request.user)
+        import_run = apply(import_run, request.user, request.POST.get("confirmation", ""))
     except ImportConflict as exc:
         messages.error(request, str(exc))
     else:
