@@ -1,4 +1,4 @@
-"""The portal's own error pages: 400, 403, 404, 500, 503 and a refused form (CSRF).
+"""The portal's own error pages: 400, 403, 404, 413, 500, 503 and a refused form (CSRF).
 
 Each page is in the portal's look and the visitor's language and offers a way on: the
 start page, the help pages and, where the portal knows it, the school's mailbox.
@@ -117,6 +117,21 @@ def csrf_failure(request, reason=""):
             "the page and send the form again."
         ),
         mailboxes=_known_mailboxes(request),
+    )
+
+
+def request_too_large(request, limit: int):
+    from ouderportaal.core.uploads import describe_limit
+
+    return _page(
+        request,
+        413,
+        _("The file is too large"),
+        _(
+            "The portal accepts files up to %(limit)s here. Nothing was saved. Go back and "
+            "choose a smaller file."
+        )
+        % {"limit": describe_limit(limit)},
     )
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ouderportaal.core.access import staff_view
 from ouderportaal.core.models import Custody, Gender, Relation
+from ouderportaal.core.uploads import accepts_uploads
 from ouderportaal.imports.forms import UploadForm
 from ouderportaal.imports.models import ImportRun
 from ouderportaal.imports.report import ACTIONS, CHANGED, LEFT, NEW
@@ -128,6 +129,7 @@ def _count_rows(run: ImportRun) -> list[dict]:
 
 
 @staff_view("administration")
+@accepts_uploads("IMPORT_MAX_UPLOAD_MB")
 def index(request, membership):
     school = membership.school
     if request.method == "POST":
