@@ -16,7 +16,6 @@ from tests.factories import (
     make_parent,
 )
 
-
 # Hypothesis profiles (choose with --hypothesis-profile=NAME):
 # - "ci" (the default): a fixed seed, so that a run decides the same way every time;
 # - "random": new random examples each run; scripts/test runs the property tests this
