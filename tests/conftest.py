@@ -22,7 +22,7 @@ from tests.factories import (
 #   way as a separate step that reports but does not decide;
 # - "fuzz": a long run of the fuzz tests (tests/fuzz) with many more examples.
 hypothesis_settings.register_profile("ci", derandomize=True, database=None, max_examples=200)
-hypothesis_settings.register_profile("random", derandomize=False, database=None)
+hypothesis_settings.register_profile("random", derandomize=False, database=None, print_blob=True)
 hypothesis_settings.register_profile(
     "fuzz", derandomize=False, database=None, max_examples=3000, deadline=None
 )
