@@ -12,8 +12,7 @@ from tests.factories import SchoolFactory
 
 def queries(command, brin, path) -> int:
     with CaptureQueriesContext(connection) as context:
-        force = ["--force"] if command == "import-edexml" else []
-        call_command(command, "--school", brin, str(path), *force, verbosity=0)
+        call_command(command, "--school", brin, str(path), verbosity=0)
     return len(context.captured_queries)
 
 

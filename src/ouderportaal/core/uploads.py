@@ -14,8 +14,6 @@ other view takes at most `DEFAULT_UPLOAD_BYTES` of file data.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
@@ -36,12 +34,8 @@ def accepts_uploads(limit_mb: str | int):
     """Let a view accept files up to a size: a setting's name (in MB) or a number of MB."""
 
     def decorate(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            return view(request, *args, **kwargs)
-
-        wrapper.upload_limit_mb = limit_mb
-        return wrapper
+        view.upload_limit_mb = limit_mb  # read by UploadLimitMiddleware.process_view
+        return view
 
     return decorate
 
