@@ -6,6 +6,7 @@ import pytest
 from django.core.management.base import BaseCommand
 from django.test import Client, TestCase
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from ouderportaal.core.models import Custody
 from tests.factories import (
@@ -16,6 +17,18 @@ from tests.factories import (
     UserFactory,
     make_parent,
 )
+
+# Hypothesis profiles (choose with --hypothesis-profile=NAME):
+# - "ci" (the default): a fixed seed, so that a run decides the same way every time;
+# - "random": new random examples each run; scripts/test runs the property tests this
+#   way as a separate step that reports but does not decide;
+# - "fuzz": a long run of the fuzz tests (tests/fuzz) with many more examples.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, max_examples=200)
+hypothesis_settings.register_profile("random", derandomize=False, database=None, print_blob=True)
+hypothesis_settings.register_profile(
+    "fuzz", derandomize=False, database=None, max_examples=3000, deadline=None
+)
+hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

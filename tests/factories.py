@@ -1,10 +1,12 @@
 """Test data factories. Every object belongs to a school, as in the product."""
 
-from datetime import date
+from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from ouderportaal.core.demo import school_year_bounds, school_year_label
 from ouderportaal.core.models import (
     Board,
     Custody,
@@ -50,9 +52,10 @@ class SchoolYearFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("school", "label")
 
     school = factory.SubFactory(SchoolFactory)
-    label = "2026-2027"
-    start_date = date(2026, 8, 1)
-    end_date = date(2027, 7, 31)
+    # The school year we are in today, so that tests do not break with the calendar.
+    label = factory.LazyFunction(lambda: school_year_label(timezone.localdate()))
+    start_date = factory.LazyAttribute(lambda o: school_year_bounds(o.label)[0])
+    end_date = factory.LazyAttribute(lambda o: school_year_bounds(o.label)[1])
 
 
 class GroupFactory(factory.django.DjangoModelFactory):
@@ -102,7 +105,8 @@ class StudentFactory(factory.django.DjangoModelFactory):
     external_key = factory.Sequence(lambda n: f"L{n:06d}")
     roepnaam = factory.Sequence(lambda n: f"Kind{n}")
     achternaam = "Jansen"
-    birth_date = date(2017, 3, 14)
+    # About nine years old today, as a pupil in groep 5.
+    birth_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=9 * 365 + 100))
     group = factory.LazyAttribute(lambda o: GroupFactory(school=o.school))
     jaargroep = "5"
     street = "Kerkstraat"

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ouderportaal.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "ouderportaal.core.uploads.UploadLimitMiddleware",  # before CSRF: that reads the form
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ouderportaal.accounts.middleware.UserLanguageMiddleware",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "ouderportaal.urls"
+CSRF_FAILURE_VIEW = "ouderportaal.core.errors.csrf_failure"
 WSGI_APPLICATION = "ouderportaal.wsgi.application"
 
 TEMPLATES = [
@@ -209,6 +211,16 @@ PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000" if DEBUG else "")
 # Limits that protect the school and parents from floods.
 CHANGE_REQUESTS_PER_DAY = env_int("CHANGE_REQUESTS_PER_DAY", 5)
 HELPDESK_MAX_UPLOAD_MB = env_int("HELPDESK_MAX_UPLOAD_MB", 20)
+IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 20)
+# Uploads are refused by size before they are read (core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "ouderportaal.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# An EDEXML import that would mark more than this share of a school's pupils as left
+# needs explicit confirmation (imports.safeguards).
+IMPORT_MAX_LEAVERS_PERCENT = env_int("IMPORT_MAX_LEAVERS_PERCENT", 10)
 HELPDESK_LOGIN_HELP_PER_ADDRESS = env_int("HELPDESK_LOGIN_HELP_PER_ADDRESS", 3)
 HELPDESK_LOGIN_HELP_PER_IP = env_int("HELPDESK_LOGIN_HELP_PER_IP", 10)
 

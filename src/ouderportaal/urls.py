@@ -21,3 +21,10 @@ urlpatterns = [
     path("beheer/", include("ouderportaal.changerequests.staff_urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+# The portal's own error pages (core/errors.py); the 500 page answers 503 while the
+# database cannot be reached.
+handler400 = "ouderportaal.core.errors.bad_request"
+handler403 = "ouderportaal.core.errors.permission_denied"
+handler404 = "ouderportaal.core.errors.page_not_found"
+handler500 = "ouderportaal.core.errors.server_error"

@@ -32,6 +32,12 @@ def test_upload_preview_and_confirm(page, axe, world):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert not Student.objects.filter(external_key="L000101").exists()
 
+    # Every pupil of the school would leave, and the file is for another school year:
+    # a red warning, and the import needs the school's name typed.
+    warning = page.locator(".import-risks")
+    expect(warning).to_contain_text("3 van de 3 leerlingen op vertrokken")
+    expect(page.locator(".import-leavers")).to_contain_text("verliezen meteen de toegang")
+    page.get_by_label("Typ de naam van de school").fill("KBS De Ark")
     page.get_by_role("button", name="Bevestigen en importeren").click()
     expect(page.get_by_text("De import is klaar: 12 wijzigingen.")).to_be_visible()
     axe(page)

@@ -1,8 +1,9 @@
 """The back-office pages: upload, preview, confirm, cancel."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -21,6 +22,13 @@ def upload(client, school, path, kind="edexml", name=None):
         reverse("imports:index", kwargs={"school": school.slug}),
         {"kind": kind, "file": SimpleUploadedFile(name or path.name, data)},
     )
+
+
+@pytest.fixture(autouse=True)
+def _in_the_sample_files_school_year():
+    """The sample files are for school year 2024-2025: import them during that year."""
+    with time_machine.travel(datetime(2025, 3, 3, 9, 0, tzinfo=UTC), tick=True):
+        yield
 
 
 @pytest.fixture

@@ -208,3 +208,30 @@ def test_pupils_of_another_school_are_not_matched(ark, world):
     row = ROW.replace("L000101", "L000199")
     plan = cito.plan_import(ark, f"{HEADER}\n{row}\n".encode())
     assert plan.rows == [] and len(plan.errors) == 1
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"], ids=["old-mac", "windows", "unix"])
+def test_every_kind_of_line_end_is_read(client, ark, world, newline):
+    """Old-Mac exports end lines with CR alone; they are read like any other."""
+    bad_row = ROW.replace("L000101", "L404")
+    data = newline.join([HEADER, ROW, ROW.replace("rekenen", "spelling"), bad_row, ""]).encode()
+    url = reverse("resultsadmin:cito_import", kwargs={"school": ark.slug})
+    client.force_login(world.staff)
+
+    html = client.post(url, {"file": SimpleUploadedFile("cito.csv", data)}).content.decode()
+
+    assert "Regel 4:" in html and "L404" in html  # the right line number
+    plan = cito.plan_import(ark, data.replace(bad_row.encode() + newline.encode(), b""))
+    assert plan.errors == [] and plan.counts["new"] == 2
+
+
+def test_a_broken_csv_structure_is_a_clear_message(client, ark, world):
+    data = f'{HEADER}\n{ROW}\n"{"x" * 200_000}\n'.encode()  # an unclosed quote, huge field
+    url = reverse("resultsadmin:cito_import", kwargs={"school": ark.slug})
+    client.force_login(world.staff)
+
+    response = client.post(url, {"file": SimpleUploadedFile("cito.csv", data)})
+
+    assert response.status_code == 200
+    assert "De opbouw van het CSV-bestand klopt niet op regel 3" in response.content.decode()
+    assert LvsResult.objects.count() == 0

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from ouderportaal.core import audit, submissions
 from ouderportaal.core.access import staff_view
 from ouderportaal.core.mail import send_templated_mail
+from ouderportaal.core.uploads import accepts_uploads
 from ouderportaal.helpdesk.defaults import TOPIC_SLUGS, default_rules, default_source
 from ouderportaal.helpdesk.forms import (
     AppointmentAnswerForm,
@@ -152,6 +153,7 @@ def page_delete(request, membership, language, topic):
 
 
 @staff_view("portal_manager")
+@accepts_uploads("HELPDESK_MAX_UPLOAD_MB")
 @submissions.once
 def documents(request, membership):
     school = membership.school

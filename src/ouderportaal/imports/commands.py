@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from ouderportaal.core.models import School
 from ouderportaal.imports.models import ImportRun
 from ouderportaal.imports.report import ACTIONS
-from ouderportaal.imports.services import MAX_FILE_BYTES, ImportConflict, build, import_now
+from ouderportaal.imports.safeguards import risk_message
+from ouderportaal.imports.services import ImportConflict, build, import_now, max_upload_bytes
 
 
 def find_school(value: str) -> School:
@@ -43,25 +44,40 @@ class ImportCommand(BaseCommand):
     def handle(self, *args, **options):
         school = find_school(options["school"])
         path = Path(options["file"])
+        limit = max_upload_bytes()
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise CommandError(f"{path} is larger than {MAX_FILE_BYTES // 1024 // 1024} MB.")
+            if path.stat().st_size > limit:
+                raise CommandError(f"{path} is larger than {limit // 1024 // 1024} MB.")
             content = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
         if options["dry_run"]:
             report, _planner = build(self.kind, school, content)
             self.show(report.summary(), report.problem_dicts(), report.items, options)
+            self.show_risks(report.risks)
             if report.has_errors:
                 raise CommandError("The file has errors; nothing would be imported.")
             if options["verbosity"] >= 1:
                 self.stdout.write("Dry run: nothing was changed.")
             return
         try:
-            run = import_now(self.kind, school, content, path.name, source=ImportRun.Source.COMMAND)
+            run = import_now(
+                self.kind,
+                school,
+                content,
+                path.name,
+                source=ImportRun.Source.COMMAND,
+                force=options.get("force", False),
+            )
         except ImportConflict as exc:
             raise CommandError(str(exc)) from exc
         self.show(run.counts, run.problems, run.changes, options)
+        self.show_risks(run.risks)
+        if run.risks and run.status == ImportRun.Status.REFUSED and not run.errors:
+            raise CommandError(
+                "Nothing was imported: this file needs explicit confirmation. Check the "
+                "warnings above; run again with --force if the file is right."
+            )
         if run.status != ImportRun.Status.APPLIED:
             raise CommandError("The file has errors; nothing was imported.")
         changes = run.counts["changes"]
@@ -72,6 +88,10 @@ class ImportCommand(BaseCommand):
                     f"(import #{run.pk})."
                 )
             )
+
+    def show_risks(self, risks: list) -> None:
+        for risk in risks:
+            self.stderr.write(self.style.ERROR(f"warning: {risk_message(risk)}"))
 
     def show(self, counts: dict, problems: list, items: list, options) -> None:
         if options["verbosity"] < 1:

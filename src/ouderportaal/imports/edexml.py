@@ -13,9 +13,10 @@ birth and weights are never taken over (data minimisation).
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from xml.etree.ElementTree import ParseError, TreeBuilder
 
 from defusedxml import ElementTree as SafeElementTree
@@ -27,6 +28,7 @@ from defusedxml.common import (
 )
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ouderportaal.imports.report import Report
@@ -47,6 +49,13 @@ BRIN_RE = re.compile(r"^\d{2}[A-Z]{2}$")
 SCHOOL_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
 MAX_KEY = 256
 MAX_ECK_ID = 300
+# Encodings an EDEXML file may declare (EDEXML itself is UTF-8), as codecs names them.
+READABLE_ENCODINGS = {"utf-8", "utf-16", "ascii", "iso8859-1", "iso8859-15", "cp1252"}
+XML_DECLARATION_RE = re.compile(rb"""^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([^"']{1,40})["']""")
+# The Flemish (Belgian) variant of EDEXML names the school by its instellingsnummer
+# instead of a BRIN code and the pupil by a rijksregisternummer; the Dutch format has
+# neither element.
+FLEMISH_ELEMENTS = {"instellingsnummer", "rijksregisternummer"}
 
 
 @dataclass
@@ -55,6 +64,7 @@ class EdexSchool:
     brincode: str
     dependancecode: str
     version: str
+    created: datetime | None = None  # aanmaakdatum: when the administration wrote the file
 
 
 @dataclass
@@ -152,8 +162,35 @@ def _local(tag: str) -> tuple[str, str]:
     return "", tag
 
 
+def _declared_encoding(content: bytes) -> str | None:
+    match = XML_DECLARATION_RE.match(content.removeprefix(codecs.BOM_UTF8)[:200])
+    return match[1].decode("ascii", errors="replace").strip() if match else None
+
+
+def _unreadable_encoding(report: Report, declared: str | None) -> None:
+    report.error(
+        _(
+            "The file says it is written in the character encoding “%(encoding)s”, which "
+            "the portal cannot read. Export the file again as UTF-8 (the encoding EDEXML "
+            "prescribes). Nothing was read."
+        )
+        % {"encoding": declared or "?"},
+        where=_("start of the file"),
+        line=1,
+    )
+
+
 def parse_xml(content: bytes, report: Report):
     """The root element and a line lookup, or None (with an error) when unsafe or broken."""
+    declared = _declared_encoding(content)
+    if declared is not None:
+        try:
+            readable = codecs.lookup(declared).name in READABLE_ENCODINGS
+        except LookupError:
+            readable = False
+        if not readable:
+            _unreadable_encoding(report, declared)
+            return None, {}
     target = _LineTarget()
     parser = SafeElementTree.DefusedXMLParser(
         target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True
@@ -170,6 +207,10 @@ def parse_xml(content: bytes, report: Report):
             ),
             where=_("start of the file"),
         )
+        return None, {}
+    except (LookupError, ValueError):
+        # expat reads only single-byte encodings besides UTF-8 and UTF-16.
+        _unreadable_encoding(report, declared)
         return None, {}
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
@@ -288,7 +329,26 @@ class _Reader:
                 "school/xsdversie",
                 self.child(element, "xsdversie"),
             )
-        return EdexSchool(year, brin, dependance, version)
+        return EdexSchool(year, brin, dependance, version, self.created(element))
+
+    def created(self, element) -> datetime | None:
+        """The file's aanmaakdatum (local time), or None when missing or unreadable."""
+        value = self.text(element, "aanmaakdatum")
+        if not value:
+            return None
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            self.warning(
+                _("“%(value)s” is not a date and time such as 2025-09-15T07:00:00.")
+                % {"value": value},
+                "school/aanmaakdatum",
+                self.child(element, "aanmaakdatum"),
+            )
+            return None
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment
 
     def groups(self, root, data: EdexFile) -> None:
         section = self.child(root, "groepen")
@@ -558,6 +618,21 @@ def read_edexml(content: bytes, report: Report) -> EdexFile | None:
     if document is None:
         return None
     reader = _Reader(report, lines)
+    flemish = next(
+        (e for e in document.iter() if _local(e.tag)[1].lower() in FLEMISH_ELEMENTS), None
+    )
+    if flemish is not None:
+        report.error(
+            _(
+                "This is the Flemish (Belgian) variant of EDEXML: it names the school by its "
+                "instellingsnummer instead of a BRIN code. That variant is not supported; the "
+                "portal reads the Dutch EDEXML of a Dutch administration system. Nothing "
+                "was read."
+            ),
+            where=_local(flemish.tag)[1],
+            line=reader.line(flemish),
+        )
+        return None
     root = _find_root(document)
     if root is None:
         report.error(

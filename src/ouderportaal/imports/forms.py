@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ouderportaal.imports.models import ImportRun
-from ouderportaal.imports.services import MAX_FILE_BYTES
+from ouderportaal.imports.services import max_upload_bytes
 
 
 class UploadForm(forms.Form):
@@ -21,9 +21,9 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
+        if upload.size > max_upload_bytes():
             raise forms.ValidationError(
-                _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // 2**20}
+                _("The file is larger than %(size)s MB.") % {"size": max_upload_bytes() // 2**20}
             )
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))

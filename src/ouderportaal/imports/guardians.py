@@ -144,7 +144,7 @@ def read_guardians_csv(content: bytes, report: Report) -> list[GuardianRow] | No
     text = decode(content, report)
     if text is None:
         return None
-    first_line = text.split("\n", 1)[0]
+    first_line = (text.splitlines() or [""])[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:

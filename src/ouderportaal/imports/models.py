@@ -63,6 +63,9 @@ class ImportRun(models.Model):
     changes = models.JSONField(_("changes"), default=list, blank=True)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)
+    # What makes the import dangerous (imports.safeguards), as codes with their figures.
+    risks = models.JSONField(_("risks"), default=list, blank=True)
+    file_created_at = models.DateTimeField(_("file made at"), null=True, blank=True)
     message = models.CharField(_("message"), max_length=500, blank=True)
 
     class Meta:

@@ -39,6 +39,9 @@ class Report:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # What makes the import dangerous (imports.safeguards); needs explicit confirmation.
+        self.risks: list[dict] = []
+        self.file_created_at = None  # EDEXML aanmaakdatum, to notice an older file later
         self.items: list[dict] = []
         self.counts: dict[str, dict[str, int]] = defaultdict(
             lambda: {NEW: 0, CHANGED: 0, LEFT: 0, UNCHANGED: 0}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +21,14 @@ from ouderportaal.imports.guardians import GuardiansImport, read_guardians_csv
 from ouderportaal.imports.models import ImportRun
 from ouderportaal.imports.pupils import EdexmlImport
 from ouderportaal.imports.report import Report
+from ouderportaal.imports.safeguards import confirmation_matches, edexml_risks
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+
+def max_upload_bytes() -> int:
+    """The largest import file (setting IMPORT_MAX_UPLOAD_MB)."""
+    return settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
+
+
 PREVIEW_LIFETIME = timedelta(days=7)
 
 
@@ -32,9 +39,11 @@ class ImportConflict(Exception):
 def build(kind: str, school, content: bytes, actor=None):
     """Read the file and plan the import: (report, planner or None)."""
     report = Report()
+    today = timezone.localdate()
+    data = None
     if kind == ImportRun.Kind.EDEXML:
         data = read_edexml(content, report)
-        planner = EdexmlImport(school, data, report, timezone.localdate()) if data else None
+        planner = EdexmlImport(school, data, report, today) if data else None
     else:
         rows = read_guardians_csv(content, report)
         planner = GuardiansImport(school, rows, report, actor) if rows is not None else None
@@ -42,7 +51,20 @@ def build(kind: str, school, content: bytes, actor=None):
         planner.plan()
     if report.has_errors:
         planner = None
+    elif data is not None:
+        report.risks = edexml_risks(school, data, report, today)
+        report.file_created_at = data.school.created
     return report, planner
+
+
+def _confirmation_needed(school, report: Report, confirmation: str | None) -> str | None:
+    """Why a risky import may not go ahead yet; None when it may."""
+    if not report.risks or confirmation_matches(school, confirmation):
+        return None
+    return _(
+        "Nothing was imported. This import needs your explicit confirmation: type the "
+        "school's name exactly as shown."
+    )
 
 
 def _store_plan(run: ImportRun, report: Report) -> None:
@@ -50,6 +72,8 @@ def _store_plan(run: ImportRun, report: Report) -> None:
     run.changes = report.items
     run.problems = report.problem_dicts()
     run.fingerprint = report.fingerprint()
+    run.risks = report.risks
+    run.file_created_at = report.file_created_at
 
 
 def preview(kind, school, content: bytes, file_name: str, user=None, source="web") -> ImportRun:
@@ -78,8 +102,11 @@ def preview(kind, school, content: bytes, file_name: str, user=None, source="web
     return run
 
 
-def confirm(run: ImportRun, user=None) -> ImportRun:
-    """Apply a previewed run. Raises ImportConflict when it cannot (or no longer) be done."""
+def confirm(run: ImportRun, user=None, confirmation: str | None = None) -> ImportRun:
+    """Apply a previewed run. Raises ImportConflict when it cannot (or no longer) be done.
+
+    A run with risks (imports.safeguards) needs `confirmation`: the school's name.
+    """
     conflict = None
     try:
         with transaction.atomic():
@@ -94,13 +121,15 @@ def confirm(run: ImportRun, user=None) -> ImportRun:
                 locked.content = b""
                 locked.save()
                 return locked
-            if report.fingerprint() != locked.fingerprint:
+            if report.fingerprint() != locked.fingerprint or report.risks != locked.risks:
                 _store_plan(locked, report)
                 locked.save()
                 conflict = _(
                     "The portal's data changed since this preview. Nothing was imported; "
                     "check the preview below again and confirm once more."
                 )
+            elif refusal := _confirmation_needed(locked.school, report, confirmation):
+                conflict = refusal
             else:
                 planner.apply()
                 _store_plan(locked, report)
@@ -116,6 +145,7 @@ def confirm(run: ImportRun, user=None) -> ImportRun:
                     obj=locked,
                     file_name=locked.file_name,
                     counts=locked.counts,
+                    confirmed_risks=[risk["code"] for risk in locked.risks],
                 )
     except DatabaseError as exc:
         reason = _("The import failed and nothing was changed: %(reason)s") % {"reason": exc}
@@ -128,8 +158,13 @@ def confirm(run: ImportRun, user=None) -> ImportRun:
     return locked
 
 
-def import_now(kind, school, content: bytes, file_name: str, user=None, source="command"):
-    """Read, plan and apply in one go (the commands): one transaction, recorded as a run."""
+def import_now(
+    kind, school, content: bytes, file_name: str, user=None, source="command", force=False
+):
+    """Read, plan and apply in one go (the commands): one transaction, recorded as a run.
+
+    A file with risks (imports.safeguards) is refused unless `force` is given.
+    """
     run = ImportRun(
         school=school,
         kind=kind,
@@ -145,6 +180,11 @@ def import_now(kind, school, content: bytes, file_name: str, user=None, source="
                 run.status = ImportRun.Status.REFUSED
                 run.save()
                 return run
+            if report.risks and not force:
+                run.status = ImportRun.Status.REFUSED
+                run.message = _("Needs explicit confirmation (--force); nothing was imported.")
+                run.save()
+                return run
             planner.apply()
             run.status = ImportRun.Status.APPLIED
             run.applied_by = run.created_by
@@ -157,6 +197,7 @@ def import_now(kind, school, content: bytes, file_name: str, user=None, source="
                 obj=run,
                 file_name=run.file_name,
                 counts=run.counts,
+                confirmed_risks=[risk["code"] for risk in run.risks],
             )
             return run
     except DatabaseError as exc:

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from django.utils import timezone
+
+from ouderportaal.imports.safeguards import school_year_label
+
 FIRST = ["Sanne", "Daan", "Noor", "Sem", "Emma", "Levi", "Julia", "Finn", "Tess", "Bram"]
 SURNAMES = [
     ("", "Jansen"), ("de", "Vries"), ("van den", "Berg"), ("", "Bakker"), ("", "Visser"),
@@ -17,11 +21,13 @@ GROUPS = [("1A", "1"), ("2A", "2"), ("3/4", "C"), ("5A", "5"), ("6A", "6"), ("7A
           ("8A", "8"), ("8B", "8")]  # fmt: skip
 
 
-def edexml(pupils: int, *, brin="99XX", year="2025-2026", rename_every=0) -> bytes:
+def edexml(pupils: int, *, brin="99XX", year=None, rename_every=0) -> bytes:
     """An EDEXML 2.1 file with `pupils` pupils in eight groups and one teacher per group.
 
-    With `rename_every`, every n-th pupil gets another roepnaam (to test updates).
+    The school year is the current one unless `year` is given. With `rename_every`,
+    every n-th pupil gets another roepnaam (to test updates).
     """
+    year = year or school_year_label(timezone.localdate())
     brin_hex = brin.encode().hex()
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',

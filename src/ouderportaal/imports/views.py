@@ -9,9 +9,11 @@ from django.views.decorators.http import require_POST
 
 from ouderportaal.core.access import staff_view
 from ouderportaal.core.models import Custody, Gender, Relation
+from ouderportaal.core.uploads import accepts_uploads
 from ouderportaal.imports.forms import UploadForm
 from ouderportaal.imports.models import ImportRun
 from ouderportaal.imports.report import ACTIONS, CHANGED, LEFT, NEW
+from ouderportaal.imports.safeguards import risk_message
 from ouderportaal.imports.services import ImportConflict, preview
 from ouderportaal.imports.services import cancel as cancel_run
 from ouderportaal.imports.services import confirm as apply
@@ -127,6 +129,7 @@ def _count_rows(run: ImportRun) -> list[dict]:
 
 
 @staff_view("administration")
+@accepts_uploads("IMPORT_MAX_UPLOAD_MB")
 def index(request, membership):
     school = membership.school
     if request.method == "POST":
@@ -166,6 +169,8 @@ def run_detail(request, membership, run):
             "run": import_run,
             "count_rows": _count_rows(import_run),
             "sections": _sections(import_run),
+            "risks": [risk_message(risk) for risk in import_run.risks],
+            "pupils_leaving": import_run.counts.get("objects", {}).get("pupil", {}).get(LEFT, 0),
         },
     )
 
@@ -175,7 +180,7 @@ def run_detail(request, membership, run):
 def confirm(request, membership, run):
     import_run = _get_run(membership, run)
     try:
-        import_run = apply(import_run, request.user)
+        import_run = apply(import_run, request.user, request.POST.get("confirmation", ""))
     except ImportConflict as exc:
         messages.error(request, str(exc))
     else:

@@ -302,8 +302,14 @@ def plan_import(school, data: bytes) -> ImportPlan:
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise FileError(_("The file is empty."))
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0]))
-    header = [h.strip().lower() for h in next(reader)]
+    # newline="": the csv module itself recognises \r\n, \n and old-Mac \r line ends.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[0]))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except csv.Error as error:
+        raise FileError(
+            _("The CSV structure is broken (%(reason)s).") % {"reason": error}
+        ) from None
     settings = ResultSettings.objects.filter(school=school).first()
     mapping = mapping_for(settings)
     prefix = settings.cito_key_prefix if settings else ""
@@ -320,21 +326,27 @@ def plan_import(school, data: bytes) -> ImportPlan:
             % {"columns": ", ".join(missing)}
         )
     parsed = []
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
 
-        def get(name, row=row):
-            index = columns.get(name)
-            if index is None or index >= len(row):
-                return ""
-            return row[index].strip()
+            def get(name, row=row):
+                index = columns.get(name)
+                if index is None or index >= len(row):
+                    return ""
+                return row[index].strip()
 
-        try:
-            parsed.append((line, *_parse_row(get, school)))
-        except ValueError as error:
-            plan.errors.append((line, str(error)))
+            try:
+                parsed.append((line, *_parse_row(get, school)))
+            except ValueError as error:
+                plan.errors.append((line, str(error)))
+    except csv.Error as error:
+        raise FileError(
+            _("The CSV structure is broken on line %(line)s (%(reason)s).")
+            % {"line": reader.line_num, "reason": error}
+        ) from None
     if not parsed and not plan.errors:
         raise FileError(_("The file has no rows with results."))
     # Find the pupils in two queries, by key and by ECK iD.

@@ -353,9 +353,12 @@ def _method_tests(school, rng, today, current, periods):
     for group in groups:
         teacher = group.teachers.first()
         teachers[group.pk] = teacher
-    dates = [today - timedelta(days=days) for days in (52, 24, 6)]
-    dates = [max(d, current.start_date + timedelta(days=21)) for d in dates]
-    dates = [d for d in dates if d <= today]
+    # Three blocks in the weeks before today, but not before the school year's first
+    # weeks; early in the year (August) they fall on its first days, so that the demo
+    # has method results whatever the month it is built in.
+    earliest = min(current.start_date + timedelta(days=21), today)
+    earliest = max(earliest, current.start_date)
+    dates = sorted({max(today - timedelta(days=days), earliest) for days in (52, 24, 6)})
     tests = []
     parts = []
     for group in groups:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ouderportaal.core import audit
 from ouderportaal.core.access import get_school_student, staff_view
 from ouderportaal.core.models import Group, Student
+from ouderportaal.core.uploads import accepts_uploads
 from ouderportaal.results import cito
 from ouderportaal.results.forms import (
     GRADE_PATTERN,
@@ -329,6 +330,7 @@ def pupil_results(request, membership, student):
 
 
 @staff_view("administration")
+@accepts_uploads(cito.MAX_FILE_BYTES / 2**20)
 def cito_import(request, membership):
     school = membership.school
     form = CitoUploadForm()
@@ -402,6 +404,7 @@ def settings_view(request, membership):
 
 
 @staff_view("administration", "teacher")
+@accepts_uploads(1)  # GoalUploadForm reads at most 1 MB
 def goals(request, membership):
     school = membership.school
     goal_form = LearningGoalForm(

@@ -8,3 +8,14 @@ class Command(ImportCommand):
         "the school with the given BRIN code."
     )
     kind = ImportRun.Kind.EDEXML
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help=(
+                "Import even when the file would mark many pupils as left, is for another "
+                "school year, or is older than the last imported file."
+            ),
+        )
