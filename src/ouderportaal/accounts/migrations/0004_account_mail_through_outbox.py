@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_account_mail_and_logins'),
+        ('accounts', '0003_recovery_address'),
         ('core', '0003_outgoing_mail'),
     ]
 
