@@ -17,6 +17,7 @@ django.setup()
 
 from bs4 import BeautifulSoup  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.db import connections  # noqa: E402
 from django.test import Client  # noqa: E402
 
 
@@ -34,7 +35,73 @@ def probe(client, method, path, data=None):
     }
 
 
+def recovery(folder: str):
+    """The database goes away while a parent is logged in, and comes back.
+
+    Prints what the parent saw and what the database holds afterwards.
+    """
+    from django.core.management import call_command
+
+    from ouderportaal.changerequests.models import ChangeRequest, RequestedChange
+    from ouderportaal.core.models import AuditEvent
+    from tests.factories import StudentFactory, make_parent
+
+    call_command("migrate", verbosity=0)
+    child = StudentFactory()
+    parent = make_parent([child], username="JdeVries")
+    guardian = parent.guardian_records.get()
+    client = Client(raise_request_exception=False)
+    client.force_login(parent)
+    url = f"/ouders/kind/{child.public_id}/wijzigingen/ouder/"
+    form = {
+        "street": "Nieuwe straat",
+        "house_number": "12",
+        "postcode": "3511 AB",
+        "city": "Utrecht",
+        "phone_mobile": guardian.phone_mobile,
+        "phone_home": guardian.phone_home,
+        "email": guardian.email,
+        "note": "",
+    }
+    audit_before = AuditEvent.objects.count()
+
+    def request(method, path, data=None):
+        # As in production (DB_CONN_MAX_AGE=0), each request opens its own connection;
+        # the test client would otherwise keep the one it has.
+        connections.close_all()
+        return probe(client, method, path, data)
+
+    away = f"{folder}-away"
+    os.rename(folder, away)  # the database cannot be reached any more
+    during = [request("get", "/ouders/"), request("post", url, form)]
+    os.rename(away, folder)  # and it is back
+
+    after = [request("get", "/ouders/")]
+    written_during_outage = {
+        "requests": ChangeRequest.objects.count(),
+        "changes": RequestedChange.objects.count(),
+        "audit": AuditEvent.objects.count() - audit_before,
+    }
+    after.append(request("post", url, form))
+    written_after = {
+        "requests": ChangeRequest.objects.count(),
+        "changes": RequestedChange.objects.count(),
+    }
+    json.dump(
+        {
+            "during": during,
+            "after": after,
+            "written_during_outage": written_during_outage,
+            "written_after": written_after,
+        },
+        sys.stdout,
+    )
+
+
 def main():
+    if len(sys.argv) > 1:
+        recovery(sys.argv[1])
+        return
     results = []
     anonymous = Client(raise_request_exception=False)
     # A visitor with a session cookie: the session and the account cannot be read.

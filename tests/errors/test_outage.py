@@ -24,7 +24,7 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def _run_probe(database_url: str) -> list[dict]:
+def _run_probe(database_url: str, *args: str):
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -33,7 +33,7 @@ def _run_probe(database_url: str) -> list[dict]:
     }
     env.pop("DEBUG", None)
     done = subprocess.run(
-        [sys.executable, str(PROBE)],
+        [sys.executable, str(PROBE), *args],
         capture_output=True,
         env=env,
         cwd=ROOT,
@@ -78,3 +78,18 @@ def test_health_check_stays_503_for_load_balancers(outage):
     (health,) = [r for r in outage if r["path"] == "/healthz"]
     assert health["status"] == 503
     assert health["h1"].startswith("database unavailable")
+
+
+def test_nothing_is_half_saved_and_the_portal_recovers_by_itself(tmp_path):
+    folder = tmp_path / "db"
+    folder.mkdir()
+    result = _run_probe(f"sqlite:///{folder / 'portal.sqlite3'}", str(folder))
+
+    assert [r["status"] for r in result["during"]] == [503, 503]
+    assert {r["h1"] for r in result["during"]} == {"Het portaal is even niet bereikbaar"}
+    # The change request sent during the outage left nothing behind.
+    assert result["written_during_outage"] == {"requests": 0, "changes": 0, "audit": 0}
+    # Back again without a restart; the parent is still logged in and can send it now.
+    assert [r["status"] for r in result["after"]] == [200, 200]
+    assert result["written_after"]["requests"] == 1
+    assert result["written_after"]["changes"] >= 1

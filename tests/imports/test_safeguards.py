@@ -175,7 +175,7 @@ def test_back_office_shows_what_leaving_means_even_below_the_threshold(
 
 
 def test_other_school_year_in_the_back_office(school, admin_client):
-    StudentFactory(school=school)
+    StudentFactory(school=school, external_key="L000001")  # in the file: stays
     run = preview(admin_client, school, edexml(3, year="2024-2025"))
     assert [r["code"] for r in run.risks] == ["school_year"]
     confirm(admin_client, school, run)
