@@ -299,6 +299,17 @@ def test_a_parent_changes_the_address_in_the_profile(world, client, committed):
     assert world.parent.email == old
 
 
+def test_the_profile_does_not_flood_another_mailbox(world, client, committed):
+    client.force_login(world.parent)
+    for _ in range(4):
+        with committed():
+            page = client.post(
+                reverse("accounts:email_change"), {"email": NEW, "password": PASSWORD}
+            )
+    assert len(confirm_links(NEW)) == 3
+    assert "Er gingen al een paar links naar dit adres" in page.content.decode()
+
+
 def test_the_profile_link_expires_after_the_configured_hours(world, client, settings, committed):
     settings.RECOVERY_CONFIRM_HOURS = 3
     client.force_login(world.parent)

@@ -121,6 +121,7 @@ def send_password_changed_notice(user_id: int, how: str, base_url: str) -> bool:
     user = get_user_model().objects.filter(pk=user_id).exclude(email="").first()
     if user is None:
         return False
+    logger.info("password %s for account %s: owner notified", how, recovery.account_ref(user))
     return send_templated_mail(
         to=user.email,
         template="accounts/mail/password_changed",

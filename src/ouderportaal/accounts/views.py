@@ -319,6 +319,16 @@ def email_change(request):
     """A new recovery address: confirmed through a link mailed to it, before it is used."""
     user = request.user
     form = RecoveryAddressForm(user, request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not may_mail_address(form.cleaned_data["email"])
+    ):
+        # The same hourly limit as for reset mail: no flooding someone else's mailbox.
+        form.add_error(
+            "email",
+            _("Several links went to this address in the past hour. Try again later."),
+        )
     if request.method == "POST" and form.is_valid():
         change = recovery.request_change(
             user,
