@@ -134,3 +134,17 @@ def test_the_retry_settings_are_read_from_the_environment(tmp_path):
         check=True,
     )
     assert result.stdout.split() == ["30", "5"]
+
+
+def test_a_retry_setting_below_one_stops_start_up(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MAIL_"))}
+    env.update(DEBUG="true", DATA_DIR=str(tmp_path), MAIL_MAX_ATTEMPTS="0")
+    result = subprocess.run(
+        [sys.executable, "-c", "import ouderportaal.settings"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "MAIL_MAX_ATTEMPTS must be at least 1" in result.stderr
