@@ -204,6 +204,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # MAIL_MAX_ATTEMPTS attempts have been made; then it is marked failed.
 MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60)
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 12)
+if MAIL_RETRY_SECONDS < 1 or MAIL_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("MAIL_RETRY_SECONDS and MAIL_MAX_ATTEMPTS must be at least 1.")
 
 # The portal's public address, for links in mail sent outside a request (cron jobs).
 PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000" if DEBUG else "")

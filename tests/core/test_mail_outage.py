@@ -50,7 +50,7 @@ def received_ids(inbox) -> Counter:
 
 
 def queued_ids() -> set[str]:
-    return {mail.message["headers"]["Message-ID"] for mail in OutgoingMail.objects.all()}
+    return set(OutgoingMail.objects.values_list("message_id", flat=True))
 
 
 def do_everything_that_mails(client, world):

@@ -46,9 +46,11 @@ def test_a_reset_mail_waits_for_the_server_and_goes_out_once(
     assert "Mail sent: 1" in send_queued_mail()
     assert "Mail sent: 0" in send_queued_mail()
     (message,) = smtp_server_down.inbox.to(world.parent.email)
-    assert message["Message-ID"] == mail.message["headers"]["Message-ID"]
+    assert message["Message-ID"] == mail.message_id
     mail.refresh_from_db()
     assert (mail.state, mail.attempts) == ("sent", 2)
+    # Sent: the address, the text and the link are no longer kept.
+    assert mail.message == {}
 
 
 def test_the_wait_doubles_between_attempts(world, client, settings, smtp_server_down):
@@ -77,6 +79,7 @@ def test_after_the_last_attempt_the_account_mail_shows_as_not_sent(
         assert "failed: 1" in send_queued_mail()
     mail = OutgoingMail.objects.get()
     assert (mail.state, mail.attempts, mail.refused) == ("failed", 3, False)
+    assert mail.message == {}  # the set-password link is not kept
     item = AccountMailItem.objects.get(guardian=guardian)
     assert item.state == AccountMailItem.State.FAILED
     # Still counts as not mailed: the next send for the whole school includes them.
@@ -131,3 +134,17 @@ def test_the_retry_settings_are_read_from_the_environment(tmp_path):
         check=True,
     )
     assert result.stdout.split() == ["30", "5"]
+
+
+def test_a_retry_setting_below_one_stops_start_up(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MAIL_"))}
+    env.update(DEBUG="true", DATA_DIR=str(tmp_path), MAIL_MAX_ATTEMPTS="0")
+    result = subprocess.run(
+        [sys.executable, "-c", "import ouderportaal.settings"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "MAIL_MAX_ATTEMPTS must be at least 1" in result.stderr

@@ -2,10 +2,13 @@
 second submit leads to the same page as the first."""
 
 import re
+import threading
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
+from django.test import Client
 from django.urls import reverse
 
 from ouderportaal.changerequests.models import ChangeRequest
@@ -138,3 +141,50 @@ def test_another_users_token_is_no_way_into_their_result(client, world):
     response = client.post(other_url, {**data, "submission": token})
     assert response["Location"] == other_url
     assert AppointmentRequest.objects.count() == 2
+
+
+def test_two_submits_at_the_same_moment_make_one_request(transactional_db, world):
+    """A real race on PostgreSQL: both submits pass the early look before either
+    commits; the unique constraint lets one through and sends the other to its page."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    url = appointments_url(world)
+    data = {"subject": "Rekenen", "preferred_times": "dinsdag"}
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(world.parent)
+    token = token_on(clients[0].get(url))
+    both_looked = threading.Barrier(2, timeout=10)
+    look = submissions.earlier_result
+
+    looks = []
+
+    def look_then_wait(request):
+        found = look(request)
+        looks.append(found)
+        if len(looks) <= 2:  # the early look of each submit
+            both_looked.wait()
+        return found
+
+    submissions.earlier_result = look_then_wait
+    responses = [None, None]
+
+    def send(index):
+        try:
+            responses[index] = clients[index].post(url, {**data, "submission": token})
+        finally:
+            connections.close_all()
+
+    try:
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        submissions.earlier_result = look
+    assert looks[:2] == [None, None]  # neither saw the other before claiming
+    assert [r.status_code for r in responses] == [302, 302]
+    assert {r["Location"] for r in responses} == {url}
+    assert AppointmentRequest.objects.count() == 1
+    assert len(mail.outbox) == 1

@@ -40,6 +40,7 @@ from ouderportaal.core.models import (
     School,
     Student,
 )
+from ouderportaal.core.privacy import pseudonym
 
 logger = logging.getLogger("ouderportaal.accounts")
 
@@ -407,7 +408,10 @@ def record_account_mail_result(*, mail, sent: bool, **kwargs) -> None:
     )
     if final == state.FAILED:
         # Never reached the mail server: the guardian still counts as not mailed.
-        logger.warning("account mail for guardian %s could not be delivered", item.guardian_id)
+        logger.warning(
+            "account mail for guardian %s could not be delivered",
+            pseudonym("log-guardian", str(item.guardian_id), length=12),
+        )
         return
     record, _created = GuardianAccountMail.objects.get_or_create(guardian=item.guardian)
     record.last_sent_at = now
@@ -415,7 +419,10 @@ def record_account_mail_result(*, mail, sent: bool, **kwargs) -> None:
     record.times_sent += 1
     record.save()
     if not sent:
-        logger.warning("account mail for guardian %s not accepted", item.guardian_id)
+        logger.warning(
+            "account mail for guardian %s not accepted",
+            pseudonym("log-guardian", str(item.guardian_id), length=12),
+        )
 
 
 INTERRUPTED_AFTER = timedelta(minutes=10)

@@ -44,7 +44,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "template", "school", "state", "attempts", "next_attempt_at"]
     list_filter = ["state", "school"]
-    fields = list_display + ["last_error", "refused", "claimed_at", "finished_at"]
+    fields = [*list_display, "message_id", "last_error", "refused", "claimed_at", "finished_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -12,7 +12,8 @@ the row with a conditional UPDATE before it contacts the mail server, so a mail 
 once; when the server cannot be reached the mail is tried again later, each wait twice
 as long as the one before (`MAIL_RETRY_SECONDS`), up to `MAIL_MAX_ATTEMPTS` attempts.
 A mail the server refuses, or that still could not be delivered after the last attempt,
-is marked failed; `mail_finished` tells the app that queued it.
+is marked failed; `mail_finished` tells the app that queued it. Once a mail is sent or
+has failed its content is erased; the row keeps its Message-ID, template and times.
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ def queue_mail(
             template=template[:120],
             school=school,
             message=_serialise(message),
+            message_id=message.extra_headers["Message-ID"],
             created_at=now,
             next_attempt_at=now,
         )
@@ -226,7 +228,7 @@ def _finish(mail: OutgoingMail, *, sent: bool, error: str = "", refused: bool = 
     final = State.SENT if sent else State.FAILED
     with transaction.atomic():
         OutgoingMail.objects.filter(pk=mail.pk, state=State.SENDING).update(
-            state=final, finished_at=timezone.now(), last_error=error, refused=refused
+            state=final, finished_at=timezone.now(), last_error=error, refused=refused, message={}
         )
         mail.state, mail.last_error, mail.refused = final, error, refused
         mail_finished.send(sender=OutgoingMail, mail=mail, sent=sent)

@@ -474,7 +474,10 @@ class OutgoingMail(models.Model):
         School, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Subject, bodies, addresses and headers as rendered, so a retry sends the same mail.
+    # Emptied once the mail is sent or has failed: no addresses, texts or set-password
+    # links are kept longer than needed.
     message = models.JSONField()
+    message_id = models.CharField(max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     # The last problem, as an exception class name or SMTP code: never an address.

@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
                 ('state', models.CharField(choices=[('queued', 'waiting'), ('sending', 'being sent'), ('sent', 'accepted by the mail server'), ('failed', 'not sent')], default='queued', max_length=8)),
                 ('template', models.CharField(max_length=120)),
                 ('message', models.JSONField()),
+                ('message_id', models.CharField(blank=True, max_length=255)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('last_error', models.CharField(blank=True, max_length=80)),
