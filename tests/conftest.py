@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.management.base import BaseCommand
-from django.test import Client, TestCase
+from django.test import Client
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
@@ -17,6 +17,7 @@ from tests.factories import (
     UserFactory,
     make_parent,
 )
+from tests.oncommit import committing
 
 # Hypothesis profiles (choose with --hypothesis-profile=NAME):
 # - "ci" (the default): a fixed seed, so that a run decides the same way every time;
@@ -51,11 +52,11 @@ def _commit_after_each_request(monkeypatch):
     request, execute = Client.request, BaseCommand.execute
 
     def committing_request(self, **kwargs):
-        with TestCase.captureOnCommitCallbacks(execute=True):
+        with committing():
             return request(self, **kwargs)
 
     def committing_execute(self, *args, **options):
-        with TestCase.captureOnCommitCallbacks(execute=True):
+        with committing():
             return execute(self, *args, **options)
 
     monkeypatch.setattr(Client, "request", committing_request)

@@ -27,6 +27,7 @@ from tests.factories import (
     StudentFactory,
     UserFactory,
 )
+from tests.oncommit import committing
 
 CONFIRM_LINK = re.compile(r"https?://[^\s<>\"]+/account/e-mailadres-bevestigen/[^\s<>\"]+/")
 NEW = "nieuw.adres@example.nl"
@@ -34,9 +35,9 @@ ATTACKER = "overname@example.org"
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
+def committed():
     """Run what is queued for after the commit (the mail tasks) at the end of the block."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+    return committing
 
 
 @pytest.fixture(autouse=True)

@@ -30,25 +30,24 @@ def _detail(world, request):
 
 
 @pytest.fixture
-def decide(world, client, django_capture_on_commit_callbacks):
+def decide(world, client):
     """Open the request as staff and post a decision; mails go out after the commit."""
 
     def post(request, *, accept, action="accept", reason="", overwrite=()):
         client.force_login(world.staff)
         page = client.get(_detail(world, request))
         token = page.context["token"]
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(
-                _detail(world, request),
-                {
-                    "action": action,
-                    "accept": list(accept),
-                    "overwrite": list(overwrite),
-                    "reason": reason,
-                    "token": token,
-                },
-                follow=True,
-            )
+        return client.post(
+            _detail(world, request),
+            {
+                "action": action,
+                "accept": list(accept),
+                "overwrite": list(overwrite),
+                "reason": reason,
+                "token": token,
+            },
+            follow=True,
+        )
 
     return post
 
