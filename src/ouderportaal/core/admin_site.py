@@ -15,6 +15,7 @@ from functools import update_wrapper
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -51,7 +52,7 @@ class PortalAdminSite(admin.AdminSite):
             inner = csrf_protect(inner)
         return update_wrapper(inner, view)
 
-    @never_cache
+    @method_decorator(never_cache)
     def login(self, request, extra_context=None):
         """No login form of its own: the portal's login, then back here."""
         return redirect_to_login(request.GET.get("next") or request.path.rsplit("login/", 1)[0])
