@@ -84,11 +84,21 @@ def blocklist() -> frozenset[str]:
     return frozenset(words)
 
 
-def _letters(text: str) -> str:
-    """The letters of a password that carry it: edges of digits and signs dropped."""
+def _letter_forms(text: str) -> set[str]:
+    """The letters that carry a password, read plainly and with signs read as letters.
+
+    `Welkom2024!` → {"welkom"}; `W@chtw00rd!!2025` → {"wchtwrd", "wachtwoord"}: digits
+    and signs at the edges are dropped, inside they are either dropped or read as the
+    letters they stand in for.
+    """
     text = unicodedata.normalize("NFKC", text).casefold()
-    core = _EDGES.sub("", text).translate(LOOK_ALIKE_LETTERS)
-    return _NOT_A_LETTER.sub("", core)
+    core = _EDGES.sub("", text)
+    forms = {_NOT_A_LETTER.sub("", core), _NOT_A_LETTER.sub("", core.translate(LOOK_ALIKE_LETTERS))}
+    return {form for form in forms if form}
+
+
+def _letters(text: str) -> str:
+    return _NOT_A_LETTER.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def _unit(letters: str) -> str:
@@ -104,8 +114,8 @@ def _is_simple_series(text: str) -> bool:
     signs = [ord(c) for c in text if not c.isspace()]
     if len(set(signs)) <= 2:
         return True
-    steps = {b - a for a, b in zip(signs, signs[1:], strict=False)}
-    return steps <= {1} or steps <= {-1}
+    steps = {(b - a) % 10 for a, b in zip(signs, signs[1:], strict=False)}
+    return steps in ({1}, {9})
 
 
 def _school_words(user) -> set[str]:
@@ -149,27 +159,29 @@ class BlocklistValidator:
     """
 
     def validate(self, password, user=None):
-        letters = _letters(password)
-        if not letters:
+        forms = _letter_forms(password)
+        if not forms:
             stripped = unicodedata.normalize("NFKC", password).casefold().strip()
             if _is_simple_series(stripped) or stripped in blocklist():
                 raise ValidationError(self.common_message(), code="password_too_common")
             return
         words = blocklist()
-        if letters in words or _unit(letters) in words:
+        if any(form in words or _unit(form) in words for form in forms):
             raise ValidationError(self.common_message(), code="password_too_common")
-        rest = letters
-        for word in sorted(context_words(user), key=len, reverse=True):
-            rest = rest.replace(word, "")
-        if rest != letters and (len(rest) < MIN_REST or rest in words or _unit(rest) in words):
-            raise ValidationError(
-                _(
-                    "This password is built on the name of the portal, of your school or "
-                    "your username, which others can easily guess. Choose something "
-                    "else, for example a sentence of a few words."
-                ),
-                code="password_too_similar",
-            )
+        own = sorted(context_words(user), key=len, reverse=True)
+        for form in forms:
+            rest = form
+            for word in own:
+                rest = rest.replace(word, "")
+            if rest != form and (len(rest) < MIN_REST or rest in words or _unit(rest) in words):
+                raise ValidationError(
+                    _(
+                        "This password is built on the name of the portal, of your school or "
+                        "your username, which others can easily guess. Choose something "
+                        "else, for example a sentence of a few words."
+                    ),
+                    code="password_too_similar",
+                )
 
     @staticmethod
     def common_message() -> str:
