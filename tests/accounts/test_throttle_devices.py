@@ -87,7 +87,7 @@ def test_a_device_cookie_for_another_account_does_not_help(world):
 
 def test_a_forged_device_cookie_counts_as_unknown(world):
     browser = Client()
-    browser.cookies[COOKIE_NAME] = '[[%d, "abc"]]' % world.parent.pk
+    browser.cookies[COOKIE_NAME] = f'[[{world.parent.pk}, "abc"]]'
     for i in range(12):
         post_login(Client(), "JdeVries", "wrong", ip=f"203.0.113.{i}")
     assert LOCKED in post_login(browser, "JdeVries", PASSWORD).content.decode()
