@@ -21,7 +21,7 @@ def backfill_skeletons(apps, schema_editor):
         key = usernames.skeleton(name)
         if key in seen:
             print(f"\n  Account {user.pk} has a username that looks like an earlier one.")
-            key = f"{key}\x00{user.pk}"
+            key = f"{key}#{user.pk}"
         seen.add(key)
         User.objects.filter(pk=user.pk).update(username=name, username_skeleton=key)
 
