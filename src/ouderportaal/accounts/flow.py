@@ -14,6 +14,7 @@ the session's total length (SESSION_MAX_HOURS).
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
@@ -25,6 +26,9 @@ from ouderportaal.accounts import devices, throttle
 from ouderportaal.accounts.models import AccountState
 from ouderportaal.core import audit
 from ouderportaal.core.models import StaffMember
+from ouderportaal.core.privacy import pseudonym
+
+logger = logging.getLogger("ouderportaal.accounts.security")
 
 BACKEND = "ouderportaal.accounts.backends.CaseSensitiveBackend"
 PENDING_KEY = "accounts_pending_login"
@@ -110,6 +114,13 @@ def _finish(request, user, next_url: str, *, second_factor: bool):
         second_factor=second_factor,
         known_device=attempt.trusted,
         address=throttle.log_address(request),
+    )
+    logger.info(
+        "login for account %s from %s (second factor: %s, known device: %s)",
+        pseudonym("login-log", f"user:{user.pk}", length=12),
+        throttle.log_address(request),
+        "yes" if second_factor else "no",
+        "yes" if attempt.trusted else "no",
     )
     response = redirect(next_url)
     devices.issue(request, response, user)
