@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
+from ouderportaal.accounts import flow
 from ouderportaal.core.models import Custody
 from tests.factories import (
     GroupFactory,
@@ -30,6 +31,28 @@ hypothesis_settings.register_profile(
     "fuzz", derandomize=False, database=None, max_examples=3000, deadline=None
 )
 hypothesis_settings.load_profile("ci")
+
+_plain_login = Client._login
+
+
+def _login_through_the_portal(self, user, backend=None):
+    """`force_login` as if the portal's login had completed (accounts.flow).
+
+    The portal ends every logged-in session without that mark (LoginSessionMiddleware);
+    tests that check exactly that use `login_without_portal_flow`.
+    """
+    _plain_login(self, user, backend)
+    session = self.session
+    session[flow.LOGIN_MARK] = flow.login_mark(user, second_factor=flow.has_totp(user))
+    session.save()
+
+
+def login_without_portal_flow(client, user):
+    """A session made by Django's own login(), not by the portal's login flow."""
+    _plain_login(client, user, None)
+
+
+Client._login = _login_through_the_portal
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests.permissions
 
-SKIPPED_NAMESPACES = {"admin"}  # Django's admin: superusers only, its own checks.
+SKIPPED_NAMESPACES = {"admin"}  # Django's admin: its own matrix below.
 PERSONAS = ["anonymous", "parent", "other_parent", "info_only", "staff", "teacher", "other_staff"]
 ALLOWED = {200, 302, 405}
 
@@ -110,3 +110,58 @@ def test_url_answers_per_persona(name, pattern, world, client):
 def test_the_matrix_covers_the_core_pages():
     names = {name for name, _ in URLS}
     assert {"portal:home", "portal:general", "backoffice:students", "healthz"} <= names
+
+
+# -- Django's admin -----------------------------------------------------------------------
+
+ADMIN_URLS = ["admin:index", "admin:core_school_changelist", "admin:core_staffmember_add"]
+
+
+def _portal_login_with_code(client, user):
+    """The whole portal login for a superuser: password, then a code from the app."""
+    import pyotp
+
+    from tests.factories import PASSWORD
+
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
+    assert response["Location"] == reverse("accounts:login_totp_setup")
+    client.get(reverse("accounts:login_totp_setup"))
+    secret = client.session["accounts_login_totp_secret"]
+    code = pyotp.TOTP(secret).now()
+    assert client.post(reverse("accounts:login_totp_setup"), {"code": code}).status_code == 302
+
+
+@pytest.mark.parametrize("name", ADMIN_URLS)
+def test_django_admin_answers_per_persona(name, world, client):
+    """Only a superuser who came through the portal login with a second factor gets in."""
+    from tests.conftest import login_without_portal_flow
+    from tests.factories import UserFactory
+
+    url = reverse(name)
+    login_url = reverse("accounts:login")
+    for persona in PERSONAS:
+        client.logout()
+        if persona != "anonymous":
+            client.force_login(getattr(world, persona))
+        response = client.get(url)
+        if persona == "anonymous":
+            assert response.status_code == 302 and login_url in response["Location"], persona
+        else:
+            assert response.status_code == 404, (name, persona, response.status_code)
+
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    # Logged in by any other path than the portal's login: the session is ended.
+    client.logout()
+    login_without_portal_flow(client, root)
+    response = client.get(url)
+    assert response.status_code == 302 and login_url in response["Location"]
+    # Through the portal login but without a second factor (a mark from before): 404.
+    client.logout()
+    client.force_login(root)
+    assert client.get(url).status_code == 404
+    # Through the portal login with a second factor: in.
+    client.logout()
+    _portal_login_with_code(client, root)
+    assert client.get(url).status_code == 200

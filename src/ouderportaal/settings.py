@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "ouderportaal.helpdesk",
     "ouderportaal.imports",
     "django_tasks_db",
-    "django.contrib.admin",
+    "ouderportaal.core.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "ouderportaal.core.uploads.UploadLimitMiddleware",  # before CSRF: that reads the form
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ouderportaal.accounts.middleware.LoginSessionMiddleware",
     "ouderportaal.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -128,18 +129,17 @@ PASSWORD_HASHERS = [
     "ouderportaal.accounts.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-# NIST SP 800-63B: length and a list of common passwords, no composition rules.
+# NIST SP 800-63B-4: length and a blocklist, no composition rules (docs/accounts.md).
 AUTH_PASSWORD_VALIDATORS = [
-    {
-        "NAME": "ouderportaal.accounts.validators.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "ouderportaal.accounts.validators.MinimumLengthValidator"},
+    {"NAME": "ouderportaal.accounts.validators.BlocklistValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 
-# Sessions end after SESSION_IDLE_MINUTES without a request, and at logout.
+# Sessions end after SESSION_IDLE_MINUTES without a request, SESSION_MAX_HOURS after the
+# login however busy, and at logout.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -151,6 +151,9 @@ RECOVERY_CONFIRM_HOURS = env_int("RECOVERY_CONFIRM_HOURS", 24)
 RECOVERY_CONFIRM_SCHOOL_DAYS = env_int("RECOVERY_CONFIRM_SCHOOL_DAYS", 14)
 # Staff must log in with a code from an authenticator app as well (TOTP).
 STAFF_REQUIRE_TOTP = env_bool("STAFF_REQUIRE_TOTP", True)
+# Django's admin at /django-admin/ (superusers, through the portal's login with a second
+# factor); off unless asked for, so that production has one login door only.
+DJANGO_ADMIN_ENABLED = env_bool("DJANGO_ADMIN_ENABLED", False)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

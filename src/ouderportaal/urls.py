@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,8 +20,11 @@ urlpatterns = [
     path("beheer/", include("ouderportaal.helpdesk.staff_urls")),
     path("beheer/", include("ouderportaal.accounts.staff_urls")),
     path("beheer/", include("ouderportaal.changerequests.staff_urls")),
-    path("django-admin/", admin.site.urls),
 ]
+
+# Django's admin only when the installation asks for it; otherwise the address is unknown.
+if settings.DJANGO_ADMIN_ENABLED:
+    urlpatterns.append(path("django-admin/", admin.site.urls))
 
 # The portal's own error pages (core/errors.py); the 500 page answers 503 while the
 # database cannot be reached.

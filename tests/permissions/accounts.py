@@ -19,5 +19,8 @@ URL_KWARGS = {
     "accountadmin:guardian": lambda world: {
         "guardian": world.parent.guardian_records.get(school=world.school).pk
     },
+    "accountadmin:lift_lock": lambda world: {
+        "guardian": world.parent.guardian_records.get(school=world.school).pk
+    },
     "accountadmin:batch": _batch,
 }

@@ -44,7 +44,7 @@ def test_demo_results_tell_their_stories(client):
         MethodResult.objects.filter(school=sanne.school).values_list("test__group__name", flat=True)
     ) >= {"3/4", "5A", "6A", "7A", "8A"}
 
-    client.login(username="JdeVries", password="demo-ouderportaal")
+    client.login(username="JdeVries", password="kijk mee op school")
     html = client.get(reverse("results:lvs", kwargs={"student": sanne.public_id})).content
     assert html.decode().count('role="img"') >= 5
     html = client.get(reverse("results:method_tests", kwargs={"student": sanne.public_id}))

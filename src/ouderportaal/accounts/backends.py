@@ -3,6 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from ouderportaal.accounts import usernames
+
 
 class CaseSensitiveBackend(ModelBackend):
     """Django's ModelBackend with an exact, byte-for-byte username comparison.
@@ -15,6 +17,8 @@ class CaseSensitiveBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
+        # The stored form (NFKC), as the login form also gives it: capitals still count.
+        username = usernames.normalise(username)
         user = get_user_model()._default_manager.filter(username__iexact=username).first()
         if user is None or user.username != username:
             # Hash once anyway so the response time does not reveal which usernames exist.

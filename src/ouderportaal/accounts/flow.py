@@ -3,10 +3,18 @@
 Until the second step is done the session holds only a short-lived "pending" mark,
 not a login, so no page behind a login opens. Staff must use a second factor: a staff
 member without one is led through setting it up before the login completes.
+Superusers always must, whatever STAFF_REQUIRE_TOTP says: they can give anyone any role.
+
+A login that completes here marks the session (`LOGIN_MARK`: who, when, with or without
+a second factor). `accounts.middleware.LoginSessionMiddleware` ends every logged-in
+session without that mark, so this is the only door: Django's own login forms, or any
+other path to `django.contrib.auth.login`, lead nowhere. The mark's time also bounds
+the session's total length (SESSION_MAX_HOURS).
 """
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
@@ -14,12 +22,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.shortcuts import redirect
 
-from ouderportaal.accounts import throttle
+from ouderportaal.accounts import devices, throttle
 from ouderportaal.accounts.models import AccountState
+from ouderportaal.core import audit
 from ouderportaal.core.models import StaffMember
+from ouderportaal.core.privacy import pseudonym
+
+logger = logging.getLogger("ouderportaal.accounts.security")
 
 BACKEND = "ouderportaal.accounts.backends.CaseSensitiveBackend"
 PENDING_KEY = "accounts_pending_login"
+LOGIN_MARK = "accounts_login"
 PENDING_SECONDS = 300
 MAX_CODE_TRIES = 5
 
@@ -38,6 +51,8 @@ def has_totp(user) -> bool:
 
 
 def must_use_totp(user) -> bool:
+    if user.is_superuser:
+        return True
     return getattr(settings, "STAFF_REQUIRE_TOTP", True) and is_staff_person(user)
 
 
@@ -45,9 +60,7 @@ def begin_login(request, user, next_url: str):
     """Finish the login, or park it until the second step is done."""
     with_totp = has_totp(user)
     if not with_totp and not must_use_totp(user):
-        throttle.clear_account(user.username)
-        auth_login(request, user, backend=BACKEND)
-        return redirect(next_url)
+        return _finish(request, user, next_url, second_factor=False)
     request.session.cycle_key()
     request.session[PENDING_KEY] = {
         "user": user.pk,
@@ -78,8 +91,55 @@ def count_wrong_code(request) -> bool:
 
 
 def complete_login(request, user):
+    """The second step succeeded (a code, or a confirmed new device)."""
     pending = request.session.pop(PENDING_KEY, {})
+    return _finish(
+        request,
+        user,
+        pending.get("next") or settings.LOGIN_REDIRECT_URL,
+        second_factor=True,
+    )
+
+
+def _finish(request, user, next_url: str, *, second_factor: bool):
     # Failures count until the whole login succeeds, so wrong codes add up as well.
-    throttle.clear_account(user.username)
+    attempt = throttle.attempt_for_user(request, user)
+    throttle.record_success(attempt)
     auth_login(request, user, backend=BACKEND)
-    return redirect(pending.get("next") or settings.LOGIN_REDIRECT_URL)
+    request.session[LOGIN_MARK] = login_mark(user, second_factor=second_factor)
+    audit.record(
+        "account.login",
+        actor=user,
+        obj=user,
+        second_factor=second_factor,
+        known_device=attempt.trusted,
+        address=throttle.log_address(request),
+    )
+    logger.info(
+        "login for account %s from %s (second factor: %s, known device: %s)",
+        pseudonym("login-log", f"user:{user.pk}", length=12),
+        throttle.log_address(request),
+        "yes" if second_factor else "no",
+        "yes" if attempt.trusted else "no",
+    )
+    response = redirect(next_url)
+    devices.issue(request, response, user)
+    return response
+
+
+def login_mark(user, *, second_factor: bool) -> dict:
+    return {"user": user.pk, "at": time.time(), "second_factor": second_factor}
+
+
+def session_mark(request) -> dict | None:
+    """The portal-login mark of the session, when it belongs to the logged-in user."""
+    mark = request.session.get(LOGIN_MARK)
+    user = getattr(request, "user", None)
+    if not isinstance(mark, dict) or user is None or mark.get("user") != user.pk:
+        return None
+    return mark
+
+
+def with_second_factor(request) -> bool:
+    mark = session_mark(request)
+    return bool(mark and mark.get("second_factor"))

@@ -3,8 +3,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from ouderportaal.accounts import usernames
 from ouderportaal.accounts.models import SchoolAccountSettings, email_key
 
 
@@ -61,8 +63,9 @@ class SetPasswordForm(DjangoSetPasswordForm):
         self.fields["new_password1"].label = _("New password")
         self.fields["new_password1"].widget = _password_widget()
         self.fields["new_password1"].help_text = _(
-            "At least 10 characters. A sentence of a few words is easy to remember and hard "
-            "to guess. Capitals, digits or symbols are not required."
+            "At least 15 characters (12 when you also log in with a code from an app). A "
+            "sentence of a few words is easy to remember and hard to guess. Capitals, digits "
+            "or symbols are not required; any letter or sign counts, spaces too."
         )
         self.fields["new_password2"].label = _("Repeat the new password")
         self.fields["new_password2"].widget = _password_widget()
@@ -98,7 +101,7 @@ class UsernameForm(forms.ModelForm):
         labels = {"username": _("Username")}
         help_texts = {
             "username": _(
-                "Letters, digits and . _ - @ only, at most 150 characters. Capitals count "
+                "Letters, digits and . _ - + @ only, at most 150 characters. Capitals count "
                 "when you log in."
             )
         }
@@ -108,20 +111,38 @@ class UsernameForm(forms.ModelForm):
         self.fields["username"].widget.attrs.update(
             {"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"}
         )
+        # Our own clear message below replaces the model field's technical one.
+        self.fields["username"].validators = [
+            v for v in self.fields["username"].validators if not isinstance(v, RegexValidator)
+        ]
 
     def clean_username(self):
-        username = self.cleaned_data["username"].strip()
+        username = usernames.normalise(self.cleaned_data["username"])
+        refused = usernames.refused_characters(username)
+        if refused:
+            raise forms.ValidationError(
+                _(
+                    "A username cannot contain %(characters)s. Use only letters, digits and "
+                    "the signs . _ - + @ (no spaces)."
+                )
+                % {"characters": ", ".join(usernames.describe(c) for c in refused)},
+                code="refused_characters",
+            )
         if len(username) < 3:
             raise forms.ValidationError(_("A username has at least 3 characters."))
-        taken = (
-            get_user_model()
-            .objects.filter(username__iexact=username)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        )
-        if taken:
+        others = get_user_model().objects.exclude(pk=self.instance.pk)
+        if others.filter(username__iexact=username).exists():
             raise forms.ValidationError(
                 _("This username is already in use (capitals do not make a difference here).")
+            )
+        if others.filter(username_skeleton=usernames.skeleton(username)).exists():
+            raise forms.ValidationError(
+                _(
+                    "This username looks too much like a username that is already in use (for "
+                    "example a capital I and a small l, or a letter from another alphabet "
+                    "that looks the same). Choose another one."
+                ),
+                code="confusable",
             )
         return username
 

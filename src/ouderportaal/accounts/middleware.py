@@ -1,4 +1,16 @@
+import logging
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout as auth_logout
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+
+from ouderportaal.accounts import flow
+from ouderportaal.core import audit
+from ouderportaal.core.privacy import pseudonym
+
+logger = logging.getLogger("ouderportaal.accounts.security")
 
 
 class UserLanguageMiddleware:
@@ -16,3 +28,48 @@ class UserLanguageMiddleware:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         return self.get_response(request)
+
+
+class LoginSessionMiddleware:
+    """Only sessions that came through the portal's login stay logged in.
+
+    A logged-in session must carry the mark that `accounts.flow` sets when a login
+    completes (password, second factor, throttling). One without it (any other path to
+    Django's `login()`) or older than SESSION_MAX_HOURS is ended here, before any view
+    runs. Every response to a logged-in person is marked `Cache-Control: no-store,
+    private`: pages with a child's data must not stay in a shared or browser cache.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            reason = self._reason_to_end(request)
+            if reason is not None:
+                self._end(request, reason)
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+    def _reason_to_end(self, request) -> str | None:
+        mark = flow.session_mark(request)
+        if mark is None:
+            return "no-portal-login"
+        max_seconds = settings.SESSION_MAX_HOURS * 3600
+        if time.time() - float(mark.get("at", 0)) > max_seconds:
+            return "max-age"
+        return None
+
+    def _end(self, request, reason: str) -> None:
+        user = request.user
+        audit.record("account.session.ended", actor=user, obj=user, reason=reason)
+        logger.info(
+            "session ended (%s) for account %s",
+            reason,
+            pseudonym("login-log", f"user:{user.pk}", length=12),
+        )
+        auth_logout(request)

@@ -30,10 +30,10 @@ def email_key(address: str) -> str:
 
 class AccountManager(UserManager):
     def bulk_create(self, objs, *args, **kwargs):
-        """Bulk inserts skip save(): fill the address key here as well."""
+        """Bulk inserts skip save(): fill the derived keys here as well."""
         objs = list(objs)
         for user in objs:
-            user.email_key = email_key(user.email or "")
+            user.fill_derived_fields()
         return super().bulk_create(objs, *args, **kwargs)
 
 
@@ -41,7 +41,8 @@ class User(AbstractUser):
     """A person who can log in.
 
     Usernames are case-sensitive at login (JdeVries is not jdevries) but unique
-    regardless of case, so that two accounts never differ only in capitals.
+    regardless of case, so that two accounts never differ only in capitals, and unique
+    by their look-alike skeleton (see accounts/usernames.py), kept up to date on save.
 
     `email` is the account's verified recovery address: password resets and username
     reminders go there and nowhere else. The school's records of the parent
@@ -56,6 +57,8 @@ class User(AbstractUser):
     )
     # `email` in comparable form (see email_key); kept in step by save().
     email_key = models.CharField(max_length=254, blank=True, db_index=True, editable=False)
+    # UTS #39 skeleton of the username, any case: no two accounts may look alike.
+    username_skeleton = models.TextField(editable=False)
 
     objects = AccountManager()
 
@@ -64,13 +67,29 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.UniqueConstraint(
+                fields=["username_skeleton"], name="user_username_skeleton_unique"
+            ),
         ]
 
-    def save(self, *args, **kwargs):
+    # Keys computed from other fields, so that lookups compare plain values.
+    DERIVED_FIELDS = {"username": "username_skeleton", "email": "email_key"}
+
+    def fill_derived_fields(self) -> None:
+        from ouderportaal.accounts import usernames
+
+        self.username = usernames.normalise(self.username)
+        self.username_skeleton = usernames.skeleton(self.username)
         self.email_key = email_key(self.email or "")
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "email" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "email_key"}
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                *(self.DERIVED_FIELDS[f] for f in update_fields if f in self.DERIVED_FIELDS),
+            }
         super().save(*args, **kwargs)
 
     @property
@@ -91,6 +110,9 @@ class AccountState(models.Model):
     totp_confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last accepted 30-second step, so a code cannot be used twice.
     totp_last_step = models.BigIntegerField(default=0)
+    # Failed logins before this moment no longer count against the account (staff lifted
+    # the lock).
+    lock_lifted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("account state")
@@ -215,22 +237,39 @@ class AccountMailItem(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed login: the basis for slowing down guessing, and its log."""
+    """One failed password or code: the basis for slowing down guessing.
 
-    username_key = models.CharField(max_length=150)  # lower case: capitals do not dodge it
-    ip = models.GenericIPAddressField(null=True, blank=True)
+    Nothing here can be read back into a name or an address: the typed name and the
+    address are kept as keyed pseudonyms (core.privacy), enough to count.
+    """
+
+    class Kind(models.TextChoices):
+        PASSWORD = "password", _("password")
+        CODE = "code", _("code from the app")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    # Pseudonym of the typed name (normalised, any case); used when no account has it.
+    username_key = models.CharField(max_length=64)
+    address_key = models.CharField(max_length=64, blank=True)
+    # The nonce of the browser's device cookie for this account; empty: unknown device.
+    device = models.CharField(max_length=64, blank=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.PASSWORD)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("failed login")
         verbose_name_plural = _("failed logins")
         indexes = [
+            models.Index(fields=["user", "at"], name="loginfailure_account_idx"),
             models.Index(fields=["username_key", "at"], name="loginfailure_user_idx"),
-            models.Index(fields=["ip", "at"], name="loginfailure_ip_idx"),
+            models.Index(fields=["address_key", "at"], name="loginfailure_address_idx"),
+            models.Index(fields=["device", "at"], name="loginfailure_device_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.username_key} {self.at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.kind} {self.at:%Y-%m-%d %H:%M:%S}"
 
 
 class RecoveryAddressChange(models.Model):

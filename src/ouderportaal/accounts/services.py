@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -22,6 +21,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
+from ouderportaal.accounts import usernames
 from ouderportaal.accounts.models import (
     AccountMailBatch,
     AccountMailItem,
@@ -115,25 +115,28 @@ def random_username() -> str:
 
 
 def existing_usernames() -> set[str]:
-    return set(
-        get_user_model().objects.annotate(low=Lower("username")).values_list("low", flat=True)
-    )
+    """The look-alike keys (usernames.skeleton) of every account's username."""
+    return set(get_user_model().objects.values_list("username_skeleton", flat=True))
 
 
 def new_username(guardian, taken: set[str]) -> str:
-    """A username in the school's style that is not yet taken (compared without case)."""
+    """A username in the school's style that neither exists nor looks like one that does.
+
+    `taken` holds look-alike keys (usernames.skeleton): case and confusable characters
+    make no difference.
+    """
     if guardian.school.username_style == School.UsernameStyle.RANDOM:
         while True:
-            name = random_username()
-            if name.lower() not in taken:
+            name = usernames.normalise(random_username())
+            if usernames.skeleton(name) not in taken:
                 break
     else:
-        base = username_base(guardian)
+        base = usernames.normalise(username_base(guardian))
         name, number = base, 1
-        while name.lower() in taken:
+        while usernames.skeleton(name) in taken:
             number += 1
             name = f"{base}{number}"
-    taken.add(name.lower())
+    taken.add(usernames.skeleton(name))
     return name
 
 

@@ -11,5 +11,10 @@ urlpatterns = [
     path(
         "<slug:school>/accounts/ouder/<int:guardian>/", staff_views.guardian_detail, name="guardian"
     ),
+    path(
+        "<slug:school>/accounts/ouder/<int:guardian>/blokkade-opheffen/",
+        staff_views.lift_lock,
+        name="lift_lock",
+    ),
     path("<slug:school>/accounts/verzending/<int:batch>/", staff_views.batch_detail, name="batch"),
 ]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from ouderportaal.accounts import recovery, services
+from ouderportaal.accounts import recovery, services, throttle
 from ouderportaal.accounts.forms import LinkValidityForm
 from ouderportaal.accounts.models import (
     AccountMailBatch,
@@ -20,7 +24,7 @@ from ouderportaal.accounts.models import (
     email_key,
 )
 from ouderportaal.core.access import staff_view
-from ouderportaal.core.models import Guardian, GuardianLink, Student
+from ouderportaal.core.models import AuditEvent, Guardian, GuardianLink, Student
 
 ROLES = ("portal_manager",)
 
@@ -54,6 +58,14 @@ def overview(request, membership):
     year = school.current_school_year()
     groups = school.groups.filter(school_year=year).order_by("name") if year else []
     batches = AccountMailBatch.objects.filter(school=school)[:10]
+    account_ids = Guardian.objects.filter(school=school, user__isnull=False).values_list(
+        "user_id", flat=True
+    )
+    locked = (
+        Guardian.objects.filter(school=school, user_id__in=throttle.locked_user_ids(account_ids))
+        .select_related("user")
+        .order_by("achternaam", "roepnaam", "pk")
+    )
     return render(
         request,
         "accountadmin/overview.html",
@@ -62,6 +74,7 @@ def overview(request, membership):
             figures=figures,
             groups=groups,
             batches=[(batch, services.batch_progress(batch)) for batch in batches],
+            locked=locked,
             settings_form=LinkValidityForm(instance=_settings_of(school)),
         ),
     )
@@ -161,6 +174,7 @@ def guardian_detail(request, membership, guardian):
             or email_key(pending.new_email) != email_key(guardian.email)
         ):
             pending = None
+    lock = throttle.account_lock(guardian.user) if guardian.user else None
     return render(
         request,
         "accountadmin/guardian.html",
@@ -173,8 +187,53 @@ def guardian_detail(request, membership, guardian):
             record=record,
             address_differs=recovery.differs_from_school(guardian),
             pending=pending,
+            lock=lock,
+            lock_events=_lock_events(guardian.user) if guardian.user else [],
         ),
     )
+
+
+def _lock_events(user) -> list[tuple]:
+    """The account's locks and lifts of the last week (audit trail), newest first."""
+    events = (
+        AuditEvent.objects.filter(
+            action__in=["account.login.locked", "account.login.lock_lifted"],
+            object_type=user._meta.label_lower,
+            object_id=str(user.pk),
+            at__gte=timezone.now() - timedelta(days=7),
+        )
+        .select_related("actor")
+        .order_by("-at")[:20]
+    )
+    rows = []
+    for event in events:
+        if event.action == "account.login.lock_lifted":
+            name = event.actor.display_name if event.actor else "—"
+            rows.append((event.at, _("lock lifted by %(name)s") % {"name": name}))
+        else:
+            rule = throttle.RULES.get(event.data.get("reason"))
+            reason = str(rule.description) if rule else event.data.get("reason", "")
+            rows.append((event.at, _("locked: %(reason)s") % {"reason": reason}))
+    return rows
+
+
+@staff_view(*ROLES)
+@require_POST
+def lift_lock(request, membership, guardian):
+    """Lift the login lock of a parent of this school (their account only)."""
+    school = membership.school
+    guardian = get_object_or_404(
+        Guardian.objects.filter(school=school, user__isnull=False).select_related("user"),
+        pk=guardian,
+    )
+    with transaction.atomic():
+        throttle.lift(guardian.user, actor=request.user, school=school)
+    messages.success(
+        request,
+        _("%(name)s can log in again right away, also on a new device.")
+        % {"name": guardian.full_name},
+    )
+    return redirect("accountadmin:guardian", school=school.slug, guardian=guardian.pk)
 
 
 @staff_view(*ROLES)

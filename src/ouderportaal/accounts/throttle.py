@@ -1,8 +1,19 @@
-"""Slowing down password guessing without locking a parent out for long.
+"""Slowing down password and code guessing without locking out the rightful parent.
 
-Failures are counted per account (any capitals), per account from one address, and per
-address. Past a threshold each further failure doubles the wait, up to a short maximum;
-a successful login clears the account's count. Every failure and lock is logged.
+Failures are keyed on what authenticates: the account (found by its normalised name,
+any capitals; a name without an account by its NFKC + casefolded form) and the
+visitor's address (core.net.client_ip). Browsers are split in two (OWASP device
+cookies, see accounts/devices.py):
+
+- A browser with a valid device cookie for the account has its own allowance: only
+  its own failures count, and only it has to wait when it uses them up.
+- Unknown browsers share the account's allowance (per address and in total), and the
+  per-address allowance over all accounts.
+
+Past an allowance each further failure doubles the wait, from 30 seconds up to 15
+minutes. Wrong codes from the authenticator app count like wrong passwords. Every
+failure and lock is logged with pseudonyms; locks go into the audit trail, and staff
+of the parent's school can lift an account's lock (`lift`).
 """
 
 from __future__ import annotations
@@ -10,11 +21,15 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from ouderportaal.accounts.models import LoginFailure
+from ouderportaal.accounts import devices, usernames
+from ouderportaal.accounts.models import AccountState, LoginFailure
 from ouderportaal.core import audit
 from ouderportaal.core.net import client_ip
 from ouderportaal.core.privacy import pseudonym
@@ -23,22 +38,82 @@ logger = logging.getLogger("ouderportaal.accounts.security")
 
 WINDOW = timedelta(hours=1)
 FIRST_WAIT = timedelta(seconds=30)
+MAX_WAIT = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
 class Rule:
     name: str
     threshold: int
-    max_wait: timedelta
+    description: str
 
 
-ACCOUNT_FROM_ADDRESS = Rule("account+address", 5, timedelta(minutes=15))
-ACCOUNT = Rule("account", 20, timedelta(minutes=15))
-ADDRESS = Rule("address", 50, timedelta(hours=1))
+# A browser that logged in to the account before: its own failures only.
+DEVICE = Rule("device", 5, _("too many failed attempts from one known device"))
+# Unknown browsers, per account from one address, per account, and per address.
+ACCOUNT_FROM_ADDRESS = Rule(
+    "account+address", 5, _("too many failed attempts from one address on unknown devices")
+)
+ACCOUNT = Rule("account", 10, _("too many failed attempts on unknown devices"))
+ADDRESS = Rule("address", 50, _("too many failed attempts for any account from one address"))
+RULES = {rule.name: rule for rule in (DEVICE, ACCOUNT_FROM_ADDRESS, ACCOUNT, ADDRESS)}
 
 
-def _key(username: str) -> str:
-    return (username or "").strip().lower()[:150]
+@dataclass(frozen=True)
+class Attempt:
+    """One login attempt: whose account, from where, from which browser."""
+
+    user: object | None
+    username_key: str
+    address_key: str
+    device: str
+
+    @property
+    def trusted(self) -> bool:
+        return bool(self.device)
+
+    def log_id(self) -> str:
+        if self.user is not None:
+            return pseudonym("login-log", f"user:{self.user.pk}", length=12)
+        return pseudonym("login-log", f"name:{self.username_key}", length=12)
+
+
+@dataclass(frozen=True)
+class Lock:
+    rule: Rule
+    remaining: timedelta
+    until: datetime
+
+
+def _address_key(request) -> str:
+    ip = client_ip(request)
+    return pseudonym("login-throttle-address", ip) if ip else ""
+
+
+def log_address(request) -> str:
+    """The visitor's address as log lines and audit rows show it: a short pseudonym."""
+    ip = client_ip(request)
+    return pseudonym("login-log-address", ip, length=12) if ip else "-"
+
+
+def attempt_for_name(request, typed: str) -> Attempt:
+    """The attempt for a typed username: the account it names (any capitals), if any."""
+    name = usernames.normalise(typed)[: usernames.MAX_LENGTH]
+    user = get_user_model().objects.filter(username__iexact=name).first() if name else None
+    return _attempt(request, user, name)
+
+
+def attempt_for_user(request, user) -> Attempt:
+    return _attempt(request, user, user.username)
+
+
+def _attempt(request, user, name: str) -> Attempt:
+    return Attempt(
+        user=user,
+        username_key=pseudonym("login-throttle-name", name.casefold()),
+        address_key=_address_key(request),
+        device=devices.nonce_for(request, user.pk if user is not None else None),
+    )
 
 
 def _wait(rule: Rule, failures: int) -> timedelta:
@@ -46,67 +121,172 @@ def _wait(rule: Rule, failures: int) -> timedelta:
     if over < 0:
         return timedelta(0)
     seconds = FIRST_WAIT.total_seconds() * math.pow(2, min(over, 20))
-    return min(timedelta(seconds=seconds), rule.max_wait)
+    return min(timedelta(seconds=seconds), MAX_WAIT)
 
 
-def _checks(username: str, ip: str | None):
-    since = timezone.now() - WINDOW
+def _lifted_at(user):
+    if user is None:
+        return None
+    return AccountState.objects.filter(user=user).values_list("lock_lifted_at", flat=True).first()
+
+
+def _account_failures(attempt: Attempt, since):
     recent = LoginFailure.objects.filter(at__gte=since)
-    key = _key(username)
-    checks = [(ACCOUNT, recent.filter(username_key=key))]
-    if ip:
-        checks.append((ACCOUNT_FROM_ADDRESS, recent.filter(username_key=key, ip=ip)))
-        checks.append((ADDRESS, recent.filter(ip=ip)))
+    if attempt.user is None:
+        return recent.filter(user__isnull=True, username_key=attempt.username_key)
+    lifted = _lifted_at(attempt.user)
+    if lifted is not None:
+        recent = recent.filter(at__gt=lifted)
+    return recent.filter(user=attempt.user)
+
+
+def _checks(attempt: Attempt):
+    since = timezone.now() - WINDOW
+    account = _account_failures(attempt, since)
+    if attempt.trusted:
+        return [(DEVICE, account.filter(device=attempt.device))]
+    unknown = account.filter(device="")
+    checks = [(ACCOUNT, unknown)]
+    if attempt.address_key:
+        checks.append((ACCOUNT_FROM_ADDRESS, unknown.filter(address_key=attempt.address_key)))
+        checks.append(
+            (
+                ADDRESS,
+                LoginFailure.objects.filter(
+                    at__gte=since, address_key=attempt.address_key, device=""
+                ),
+            )
+        )
     return checks
 
 
-def _log_id(username: str) -> str:
-    """A short keyed digest of the username: log lines can be correlated, not read."""
-    return pseudonym("login-log", _key(username), length=12)
+def _lock_of(rule: Rule, failures, now) -> Lock | None:
+    figures = failures.aggregate(count=Count("pk"), last=Max("at"))
+    if figures["count"] < rule.threshold:
+        return None
+    until = figures["last"] + _wait(rule, figures["count"])
+    if until <= now:
+        return None
+    return Lock(rule=rule, remaining=until - now, until=until)
 
 
-def locked_for(username: str, ip: str | None) -> timedelta | None:
-    """How long this login must wait, or None when it may try now."""
+def lock_for(attempt: Attempt) -> Lock | None:
+    """The longest wait this attempt must sit out, or None when it may try now."""
     now = timezone.now()
     longest = None
-    for rule, failures in _checks(username, ip):
-        count = failures.count()
-        if count < rule.threshold:
-            continue
-        last = failures.order_by("-at").values_list("at", flat=True).first()
-        remaining = last + _wait(rule, count) - now
-        if remaining > timedelta(0) and (longest is None or remaining > longest):
-            longest = remaining
+    for rule, failures in _checks(attempt):
+        lock = _lock_of(rule, failures, now)
+        if lock is not None and (longest is None or lock.remaining > longest.remaining):
+            longest = lock
     return longest
 
 
-def record_failure(request, username: str) -> None:
-    ip = client_ip(request)
-    LoginFailure.objects.create(username_key=_key(username), ip=ip)
-    logger.warning("login failed for account %s from %s", _log_id(username), ip)
-    wait = locked_for(username, ip)
-    if wait is not None:
+def record_failure(request, attempt: Attempt, kind=LoginFailure.Kind.PASSWORD) -> None:
+    LoginFailure.objects.create(
+        user=attempt.user,
+        username_key=attempt.username_key,
+        address_key=attempt.address_key,
+        device=attempt.device,
+        kind=kind,
+    )
+    address = log_address(request)
+    logger.warning(
+        "login failed (%s) for account %s from %s on a %s device",
+        kind,
+        attempt.log_id(),
+        address,
+        "known" if attempt.trusted else "unknown",
+    )
+    lock = lock_for(attempt)
+    if lock is not None:
+        seconds = int(lock.remaining.total_seconds())
         logger.warning(
-            "login locked for account %s from %s for %d s",
-            _log_id(username),
-            ip,
-            wait.total_seconds(),
+            "login locked (%s) for account %s from %s for %d s",
+            lock.rule.name,
+            attempt.log_id(),
+            address,
+            seconds,
         )
         audit.record(
             "account.login.locked",
-            username=_key(username),
-            ip=ip or "",
-            seconds=int(wait.total_seconds()),
+            obj=attempt.user,
+            reason=lock.rule.name,
+            seconds=seconds,
+            account=attempt.log_id(),
+            address=address,
+            known_device=attempt.trusted,
         )
     # Keep the table small: older failures no longer count.
     LoginFailure.objects.filter(at__lt=timezone.now() - 2 * WINDOW).delete()
 
 
-def record_blocked(request, username: str) -> None:
+def record_blocked(request, attempt: Attempt) -> None:
     logger.warning(
-        "login attempt while locked for account %s from %s", _log_id(username), client_ip(request)
+        "login attempt while locked for account %s from %s",
+        attempt.log_id(),
+        log_address(request),
     )
 
 
-def clear_account(username: str) -> None:
-    LoginFailure.objects.filter(username_key=_key(username)).delete()
+def record_success(attempt: Attempt) -> None:
+    """The whole login succeeded: this browser's and this address's failures are done.
+
+    Failures from other unknown browsers keep counting until they age out, so that an
+    attacker does not get a fresh allowance each time the parent logs in.
+    """
+    if attempt.user is None:
+        return
+    mine = Q(device=attempt.device) if attempt.trusted else Q(device="")
+    if attempt.address_key and not attempt.trusted:
+        mine &= Q(address_key=attempt.address_key)
+    LoginFailure.objects.filter(mine, user=attempt.user).delete()
+
+
+# -- For staff ------------------------------------------------------------------------
+
+
+def account_lock(user) -> Lock | None:
+    """The lock unknown devices face on this account (any address), or None."""
+    since = timezone.now() - WINDOW
+    now = timezone.now()
+    attempt = Attempt(user=user, username_key="", address_key="", device="")
+    unknown = _account_failures(attempt, since).filter(device="")
+    locks = [_lock_of(ACCOUNT, unknown, now)]
+    crowded = (
+        unknown.exclude(address_key="")
+        .values("address_key")
+        .annotate(count=Count("pk"))
+        .filter(count__gte=ACCOUNT_FROM_ADDRESS.threshold)
+        .values_list("address_key", flat=True)
+    )
+    locks += [
+        _lock_of(ACCOUNT_FROM_ADDRESS, unknown.filter(address_key=key), now) for key in crowded
+    ]
+    active = [lock for lock in locks if lock is not None]
+    return max(active, key=lambda lock: lock.remaining) if active else None
+
+
+def locked_user_ids(user_ids) -> list[int]:
+    """Which of these accounts have enough recent failures to be locked right now."""
+    since = timezone.now() - WINDOW
+    candidates = (
+        LoginFailure.objects.filter(user_id__in=user_ids, at__gte=since, device="")
+        .values("user_id")
+        .annotate(count=Count("pk"))
+        .filter(count__gte=min(ACCOUNT.threshold, ACCOUNT_FROM_ADDRESS.threshold))
+        .values_list("user_id", flat=True)
+    )
+    users = get_user_model().objects.filter(pk__in=list(candidates))
+    return [user.pk for user in users if account_lock(user) is not None]
+
+
+def lift(user, *, actor, school) -> None:
+    """Staff lift the account's lock: earlier failures no longer count against it."""
+    state, _created = AccountState.objects.get_or_create(user=user)
+    state.lock_lifted_at = timezone.now()
+    state.save(update_fields=["lock_lifted_at"])
+    audit.record("account.login.lock_lifted", actor=actor, school=school, obj=user)
+    logger.info(
+        "login lock lifted for account %s",
+        pseudonym("login-log", f"user:{user.pk}", length=12),
+    )

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse, reverse_lazy
@@ -31,7 +31,12 @@ from ouderportaal.accounts.forms import (
     SetPasswordForm,
     UsernameForm,
 )
-from ouderportaal.accounts.models import AccountState, RecoveryAddressChange, email_key
+from ouderportaal.accounts.models import (
+    AccountState,
+    LoginFailure,
+    RecoveryAddressChange,
+    email_key,
+)
 from ouderportaal.accounts.tasks import (
     send_password_changed_notice,
     send_password_reset,
@@ -40,7 +45,6 @@ from ouderportaal.accounts.tasks import (
 from ouderportaal.core import audit
 from ouderportaal.core.access import parent_view, public_view
 from ouderportaal.core.models import AuditEvent, School
-from ouderportaal.core.net import client_ip
 from ouderportaal.core.privacy import pseudonym
 
 
@@ -62,29 +66,25 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
-    locked_wait = None
+    attempt = None
+    lock = None
 
     def post(self, request, *args, **kwargs):
-        self.locked_wait = throttle.locked_for(request.POST.get("username", ""), client_ip(request))
+        self.attempt = throttle.attempt_for_name(request, request.POST.get("username", ""))
+        self.lock = throttle.lock_for(self.attempt)
         return super().post(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        if self.locked_wait is not None:
-            minutes = max(1, math.ceil(self.locked_wait.total_seconds() / 60))
-            form.locked_message = ngettext(
-                "Too many failed attempts. Wait %(minutes)d minute and try again.",
-                "Too many failed attempts. Wait %(minutes)d minutes and try again.",
-                minutes,
-            ) % {"minutes": minutes}
+        if self.lock is not None:
+            form.locked_message = locked_message(self.lock)
         return form
 
     def form_invalid(self, form):
-        username = self.request.POST.get("username", "")
-        if self.locked_wait is not None:
-            throttle.record_blocked(self.request, username)
-        elif username and self.request.POST.get("password"):
-            throttle.record_failure(self.request, username)
+        if self.lock is not None:
+            throttle.record_blocked(self.request, self.attempt)
+        elif self.request.POST.get("username") and self.request.POST.get("password"):
+            throttle.record_failure(self.request, self.attempt)
         return super().form_invalid(form)
 
     def form_valid(self, form):
@@ -103,8 +103,26 @@ class LoginView(auth_views.LoginView):
         return context
 
 
+def locked_message(lock) -> str:
+    minutes = max(1, math.ceil(lock.remaining.total_seconds() / 60))
+    return ngettext(
+        "Too many failed attempts. Wait %(minutes)d minute and try again. On a device "
+        "where you have logged in before, you can usually log in right away.",
+        "Too many failed attempts. Wait %(minutes)d minutes and try again. On a device "
+        "where you have logged in before, you can usually log in right away.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            audit.record("account.logout", actor=request.user, obj=request.user)
+        return super().post(request, *args, **kwargs)
+
+
 login = public_view(LoginView.as_view())
-logout = public_view(auth_views.LogoutView.as_view())
+logout = public_view(LogoutView.as_view())
 
 
 # -- The second step -------------------------------------------------------------------
@@ -121,13 +139,19 @@ def login_code(request):
         return redirect("accounts:login_totp_setup")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if totp.verify(state, form.cleaned_data["code"]):
+        attempt = throttle.attempt_for_user(request, user)
+        lock = throttle.lock_for(attempt)
+        if lock is not None:
+            throttle.record_blocked(request, attempt)
+            form.add_error(None, locked_message(lock))
+        elif totp.verify(state, form.cleaned_data["code"]):
             return flow.complete_login(request, user)
-        throttle.record_failure(request, user.username)
-        if flow.count_wrong_code(request):
-            messages.error(request, _("Too many wrong codes. Log in again."))
-            return redirect("accounts:login")
-        form.add_error("code", _("This code is not right. Use the newest code in your app."))
+        else:
+            throttle.record_failure(request, attempt, kind=LoginFailure.Kind.CODE)
+            if flow.count_wrong_code(request):
+                messages.error(request, _("Too many wrong codes. Log in again."))
+                return redirect("accounts:login")
+            form.add_error("code", _("This code is not right. Use the newest code in your app."))
     return render(request, "accounts/login_code.html", {"form": form})
 
 
@@ -292,8 +316,25 @@ def profile(request):
     form = UsernameForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         old = get_user_model().objects.get(pk=user.pk).username
-        form.save()
-        audit.record("account.username.changed", actor=user, obj=user, old=old, new=user.username)
+        try:
+            with transaction.atomic():
+                form.save()
+                audit.record(
+                    "account.username.changed", actor=user, obj=user, old=old, new=user.username
+                )
+        except IntegrityError:
+            # Someone took the same (or a look-alike) name at the same moment.
+            user.username = old
+            form.add_error("username", _("This username is already in use. Choose another one."))
+            return render(
+                request,
+                "accounts/profile.html",
+                {
+                    "form": form,
+                    "has_totp": flow.has_totp(user),
+                    "totp_required": flow.must_use_totp(user),
+                },
+            )
         messages.success(
             request,
             _("Your username is now %(username)s. Use exactly these capitals when you log in.")

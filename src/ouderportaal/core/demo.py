@@ -31,7 +31,7 @@ from ouderportaal.core.models import (
     Student,
 )
 
-DEMO_PASSWORD = "demo-ouderportaal"  # noqa: S105 - printed for the demo on purpose
+DEMO_PASSWORD = "kijk mee op school"  # noqa: S105 - printed for the demo on purpose
 BOARD_NUMBER = "40999"
 
 BOYS = [

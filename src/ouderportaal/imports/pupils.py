@@ -17,9 +17,9 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from ouderportaal.accounts import usernames
 from ouderportaal.core.models import Gender, Group, SchoolYear, StaffMember, Student
 from ouderportaal.imports.edexml import EdexFile, EdexPupil
 from ouderportaal.imports.report import CHANGED, LEFT, NEW, UNCHANGED, Report, shown
@@ -227,22 +227,26 @@ class EdexmlImport:
         }
         candidates = set()
         for base in bases.values():
-            candidates.add(base.lower())
-            candidates.update(f"{base}{n}".lower() for n in range(2, len(teachers) + 10))
+            candidates.add(usernames.skeleton(base))
+            candidates.update(
+                usernames.skeleton(f"{base}{n}") for n in range(2, len(teachers) + 10)
+            )
         taken = set(
-            user_model.objects.annotate(lowered=Lower("username"))
-            .filter(lowered__in=sorted(candidates))
-            .values_list("lowered", flat=True)
+            user_model.objects.filter(username_skeleton__in=sorted(candidates)).values_list(
+                "username_skeleton", flat=True
+            )
         )
         for teacher in teachers:
-            base = bases[teacher.key]
+            base = usernames.normalise(bases[teacher.key])
             username, number = base, 1
-            while username.lower() in taken:
+            while usernames.skeleton(username) in taken:
                 number += 1
                 username = f"{base}{number}"
-            taken.add(username.lower())
+            taken.add(usernames.skeleton(username))
+            # Built for bulk_create, which skips User.save(): the look-alike key is set here.
             user = user_model(
                 username=username,
+                username_skeleton=usernames.skeleton(username),
                 first_name=(teacher.roepnaam or teacher.voorletters)[:150],
                 last_name=" ".join(p for p in (teacher.voorvoegsel, teacher.achternaam) if p)[:150],
                 email=teacher.email,
