@@ -25,12 +25,6 @@ setup_venv() {
     echo "or point PYTHON at it: PYTHON=/path/to/python3.12 $0" >&2
     exit 1
   fi
-  if ! .venv/bin/python -c 'import icu' >/dev/null 2>&1 && ! pkg-config --exists icu-i18n 2>/dev/null; then
-    echo "Ouderportaal needs ICU for PyICU (usernames that look alike are refused)." >&2
-    echo "Install it first: 'apt-get install libicu-dev pkg-config g++' (Debian/Ubuntu)," >&2
-    echo "'brew install icu4c pkgconf' (macOS; put icu4c's lib/pkgconfig on PKG_CONFIG_PATH)." >&2
-    exit 1
-  fi
   if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
     rm -rf .venv
     "$python" -m venv .venv
