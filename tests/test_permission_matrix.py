@@ -188,9 +188,18 @@ def targets(name, pattern, rule, world):
                 kwargs = _kwargs(name, pattern, side, school=own.school, student=own.child)
                 foreign.append(kwargs)
     elif params - {"school"} and name not in NOT_OBJECTS:
-        # Another school's object under one's own school slug.
-        foreign.append(_kwargs(name, pattern, world.other, school=own.school))
-    return own_kwargs, [kwargs for kwargs in foreign if kwargs != own_kwargs]
+        # Another school's object under one's own school slug: all of them, and each one
+        # among one's own (a foreign test in one's own group).
+        others = _kwargs(name, pattern, world.other, school=own.school)
+        foreign.append(others)
+        mixed = [key for key in others if key != "school"]
+        if len(mixed) > 1:
+            foreign.extend({**own_kwargs, key: others[key]} for key in mixed)
+    unique = []
+    for kwargs in foreign:
+        if kwargs != own_kwargs and kwargs not in unique:
+            unique.append(kwargs)
+    return own_kwargs, unique
 
 
 def _post_data(name, side) -> dict:
@@ -290,8 +299,7 @@ def test_url_answers_per_persona(name, pattern, matrix, db):
             if not allowed:
                 continue
             for url in foreign_urls:
-                side = matrix.other if "/elders" in url else matrix.neighbour
-                data = _post_data(name, side) if method == "post" else {}
+                data = _post_data(name, matrix.own) if method == "post" else {}
                 run.ask(client, persona, method, url, data, allowed=False)
     assert run.failures == [], "\n".join(run.failures)
 

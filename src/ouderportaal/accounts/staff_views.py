@@ -233,7 +233,7 @@ def batch_detail(request, membership, batch):
 def school_settings(request, membership):
     form = LinkValidityForm(request.POST, instance=_settings_of(membership))
     if form.is_valid():
-        form.save()
+        services.save_link_validity(form.save(commit=False), actor=request.user)
         messages.success(request, _("Saved."))
     else:
         messages.error(request, _("Choose a number of days from 1 to 60."))

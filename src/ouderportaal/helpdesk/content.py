@@ -1,17 +1,20 @@
-"""Changes to the school's help content: help pages, documents, and its vision and
-rules. Each change is recorded in the audit trail with the old and the new values."""
+"""Changes the school makes in the help desk: help pages, documents, its vision and
+rules, and answers to appointment requests. Each change is recorded in the audit trail
+with the old and the new values."""
 
 from __future__ import annotations
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from ouderportaal.core.audit import changed, record, values_of
-from ouderportaal.helpdesk.models import Document, HelpPage, SchoolRules
+from ouderportaal.helpdesk.models import AppointmentRequest, Document, HelpPage, SchoolRules
 
 PAGE_FIELDS = ["slug", "language", "title", "body", "order"]
 DOCUMENT_FIELDS = ["title", "description", "audience", "order", "content_type", "size"]
 RULES_FIELDS = ["title", "body", "ask_to_read"]
+ANSWER_FIELDS = ["status", "proposed_time", "answer"]
 
 
 def _before(model, obj, fields) -> dict | None:
@@ -133,3 +136,28 @@ def save_rules(rules: SchoolRules, *, actor) -> SchoolRules:
             new=new,
         )
     return rules
+
+
+def answer_appointment(appointment: AppointmentRequest, *, answered_by, actor):
+    """Store a teacher's answer (and proposed time, if any) to an appointment request."""
+    with transaction.atomic():
+        old = _before(AppointmentRequest, appointment, ANSWER_FIELDS)
+        appointment.status = (
+            AppointmentRequest.Status.PROPOSED
+            if appointment.proposed_time
+            else AppointmentRequest.Status.ANSWERED
+        )
+        appointment.answered_by = answered_by
+        appointment.answered_at = timezone.now()
+        appointment.save()
+        record(
+            "helpdesk.appointment.answered",
+            actor=actor,
+            school=appointment.school,
+            obj=appointment,
+            student=appointment.student,
+            status=appointment.status,
+            old=old,
+            new=values_of(appointment, ANSWER_FIELDS),
+        )
+    return appointment

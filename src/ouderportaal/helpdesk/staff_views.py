@@ -4,15 +4,12 @@ the portal manager; appointment requests for teachers."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ouderportaal.core import audit
 from ouderportaal.core.access import staff_view
 from ouderportaal.core.mail import send_templated_mail
 from ouderportaal.core.scoping import get_scoped_or_404, scoped
@@ -242,24 +239,9 @@ def appointment(request, membership, appointment):
     )
     form = AppointmentAnswerForm(request.POST or None, instance=found)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            answered = form.save(commit=False)
-            answered.status = (
-                AppointmentRequest.Status.PROPOSED
-                if answered.proposed_time
-                else AppointmentRequest.Status.ANSWERED
-            )
-            answered.answered_by = membership
-            answered.answered_at = timezone.now()
-            answered.save()
-            audit.record(
-                "helpdesk.appointment.answered",
-                actor=request.user,
-                school=membership.school,
-                obj=answered,
-                student=answered.student,
-                status=answered.status,
-            )
+        answered = content.answer_appointment(
+            form.save(commit=False), answered_by=membership, actor=request.user
+        )
         parent = answered.requested_by
         if parent.email:
             send_templated_mail(

@@ -52,7 +52,13 @@ def mastered_for(test: MethodTest, value, settings: ResultSettings):
 
 
 def _as_text(value) -> str | None:
-    return None if value is None else str(value)
+    """A value for the audit trail: 85.0 and 85 are both "85"."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        text = f"{value:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
 
 
 def create_method_test(test: MethodTest, *, group, part_names: list[str], created_by, actor):
