@@ -109,7 +109,7 @@ def enter_method_results(test: MethodTest, group, entries: list[Entry], *, actor
     with transaction.atomic():
         current = {
             result.student_id: result
-            for result in MethodResult.objects.select_for_update()
+            for result in MethodResult.objects.select_for_update(of=("self",))
             .filter(
                 test=test,
                 student__in=[entry.pupil for entry in entries],
