@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from ouderportaal.core.models import Custody, GuardianLink, School, StaffMember, Student
+from ouderportaal.core.scoping import scoped
 
 
 def visible_students(user) -> QuerySet[Student]:
@@ -53,7 +54,7 @@ def staff_membership(user, school_slug: str) -> StaffMember:
 
 def school_students(membership: StaffMember) -> QuerySet[Student]:
     """Every pupil of the staff member's school, those who left included."""
-    return Student.objects.filter(school=membership.school)
+    return scoped(membership, Student)
 
 
 def get_school_student(membership: StaffMember, public_id: str) -> Student:
