@@ -37,6 +37,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests.permissions
 from ouderportaal.core.models import AuditEvent
+from ouderportaal.schoolcontrol.models import Release
 from tests.permissions.world import build_world
 
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin: see test_django_admin_is_for_superusers.
@@ -126,6 +127,8 @@ def _plain(value):
 
 def snapshot() -> dict[str, tuple[int, str]]:
     """Per table: the number of rows and a hash of all of them (the world is small)."""
+    if connection.vendor == "postgresql":
+        return _snapshot_in_one_query()
     state = {}
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -135,6 +138,16 @@ def snapshot() -> dict[str, tuple[int, str]]:
             digest = hashlib.blake2b("\n".join(rows).encode(), digest_size=16).hexdigest()
             state[table] = (len(rows), digest)
     return state
+
+
+def _snapshot_in_one_query() -> dict[str, tuple[int, str]]:
+    """The same on PostgreSQL, in one round trip: each row as text, hashed per table."""
+    quote = connection.ops.quote_name
+    select = "SELECT %s, COUNT(*), MD5(COALESCE(STRING_AGG(t::text, '|' ORDER BY t::text), ''))"
+    parts = [f"{select} FROM {quote(table)} t" for table in _tables()]  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), _tables())
+        return {table: (count, digest) for table, count, digest in cursor.fetchall()}
 
 
 def changed_tables(before: dict, after: dict) -> list[str]:
@@ -323,6 +336,12 @@ def test_the_matrix_covers_the_core_pages_and_asks_for_foreign_objects(matrix, d
         "imports:run",
         "resultsadmin:grid",
     } <= with_foreign
+
+
+def test_the_snapshot_sees_a_changed_row(matrix, db):
+    before = snapshot()
+    Release.objects.filter(pk=matrix.other.release.pk).update(moment="E")
+    assert changed_tables(before, snapshot()) == ["schoolcontrol_release"]
 
 
 # -- Django's admin -----------------------------------------------------------------
