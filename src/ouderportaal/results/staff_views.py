@@ -129,10 +129,6 @@ def _parse_cell(test, text, words):
     return lowered[text.lower()]
 
 
-def _value_of(test, result):
-    return services.value_of(test, result)
-
-
 def _display(value):
     if value is None:
         return ""
@@ -170,7 +166,7 @@ def grid(request, membership, group, test):
         row = {
             "pupil": pupil,
             "name": f"v-{pupil.pk}",
-            "value": _display(_value_of(test, existing)),
+            "value": _display(services.value_of(test, existing)),
             "error": "",
             "parts": [
                 {
