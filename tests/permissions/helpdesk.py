@@ -1,52 +1,29 @@
-"""URL arguments for the help desk: documents and requests of `world.school`."""
-
-from django.core.files.base import ContentFile
-
-from ouderportaal.helpdesk.models import AppointmentRequest, Document, HelpPage
-
-PDF = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
-
-
-def public_document(world):
-    document = Document(
-        school=world.school,
-        title="Handleiding",
-        audience=Document.Audience.PUBLIC,
-        extension="pdf",
-        content_type="application/pdf",
-        size=len(PDF),
-    )
-    document.file.save("handleiding.pdf", ContentFile(PDF), save=False)
-    document.save()
-    return document
-
-
-def own_page(world):
-    page, _created = HelpPage.objects.get_or_create(
-        school=world.school,
-        slug="schoolreis",
-        language="nl",
-        defaults={"title": "Schoolreis", "body": "Tekst"},
-    )
-    return page
-
-
-def appointment(world):
-    return AppointmentRequest.objects.create(
-        school=world.school,
-        student=world.child,
-        requested_by=world.parent,
-        subject="Rekenen",
-        preferred_times="dinsdag",
-    )
-
+"""URL arguments for the help desk: a school's help page, documents and appointments."""
 
 URL_KWARGS = {
-    "helpdesk:topic": lambda world: {"topic": "checklist-inloggen"},
-    "helpdesk:document": lambda world: {"document": public_document(world).public_id},
-    "helpdeskadmin:page_edit": lambda world: {"language": "nl", "topic": own_page(world).slug},
-    "helpdeskadmin:page_delete": lambda world: {"language": "nl", "topic": own_page(world).slug},
-    "helpdeskadmin:document_edit": lambda world: {"document": public_document(world).public_id},
-    "helpdeskadmin:document_delete": lambda world: {"document": public_document(world).public_id},
-    "helpdeskadmin:appointment": lambda world: {"appointment": appointment(world).public_id},
+    "helpdesk:topic": lambda side: {"topic": side.help_page.slug},
+    "helpdesk:document": lambda side: {"document": side.document.public_id},
+    "helpdeskadmin:page_edit": lambda side: {"language": "nl", "topic": side.help_page.slug},
+    "helpdeskadmin:page_delete": lambda side: {"language": "nl", "topic": side.help_page.slug},
+    "helpdeskadmin:document_edit": lambda side: {"document": side.document.public_id},
+    "helpdeskadmin:document_delete": lambda side: {"document": side.document.public_id},
+    "helpdeskadmin:appointment": lambda side: {"appointment": side.appointment.public_id},
 }
+POST_DATA = {
+    "helpdeskadmin:page_edit": lambda side: {
+        "title": "Schoolreis",
+        "slug": side.help_page.slug,
+        "language": "nl",
+        "order": 5,
+        "body": "Nieuwe tekst",
+    },
+    "helpdeskadmin:document_edit": lambda side: {
+        "title": "Nieuwe titel",
+        "description": "",
+        "audience": "parents",
+        "order": 1,
+    },
+    "helpdeskadmin:appointment": lambda side: {"answer": "Dinsdag om drie uur."},
+}
+# Pages whose view narrows its decorator's rule: only parents of a pupil at the school.
+ALLOWED_PERSONAS = {"helpdesk:acknowledge_rules": {"parent", "other_parent"}}

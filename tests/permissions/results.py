@@ -1,14 +1,14 @@
-"""URL arguments for the results back office: a group and a test of `world.school`."""
-
-from tests.results.helpers import method_test
-
-
-def _test(world):
-    test = method_test(world.group)
-    return {"group": world.group.pk, "test": test.pk}
-
+"""URL arguments for the results back office: a group, a test and a pupil of a school."""
 
 URL_KWARGS = {
-    "resultsadmin:group": lambda world: {"group": world.group.pk},
-    "resultsadmin:grid": _test,
+    "resultsadmin:group": lambda side: {"group": side.group.pk},
+    "resultsadmin:grid": lambda side: {"group": side.group.pk, "test": side.method_test.pk},
+    "resultsadmin:pupil": lambda side: {"student": side.child.public_id},
 }
+
+
+def _grid(side):
+    return {f"v-{side.child.pk}": "55"}
+
+
+POST_DATA = {"resultsadmin:grid": _grid}

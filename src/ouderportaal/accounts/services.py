@@ -263,6 +263,23 @@ def link_valid_days(school: School) -> int:
     return found or 14
 
 
+def save_link_validity(settings: SchoolAccountSettings, *, actor) -> SchoolAccountSettings:
+    """Save how long the links in the school's account mail work."""
+    with transaction.atomic():
+        before = SchoolAccountSettings.objects.filter(pk=settings.pk).first()
+        old = audit.values_of(before, ["link_valid_days"]) if before else None
+        settings.save()
+        audit.record(
+            "accounts.settings.changed",
+            actor=actor,
+            school=settings.school,
+            obj=settings,
+            old=old,
+            new=audit.values_of(settings, ["link_valid_days"]),
+        )
+    return settings
+
+
 # -- Sending account mail --------------------------------------------------------------
 
 

@@ -24,7 +24,8 @@ from ouderportaal.accounts.models import (
     email_key,
 )
 from ouderportaal.core.access import staff_view
-from ouderportaal.core.models import AuditEvent, Guardian, GuardianLink, Student
+from ouderportaal.core.models import AuditEvent, Group, Guardian, GuardianLink, Student
+from ouderportaal.core.scoping import get_or_create_scoped, get_scoped_or_404, scoped
 
 ROLES = ("portal_manager",)
 
@@ -33,14 +34,14 @@ def _context(membership, **extra):
     return {"membership": membership, "section": "accounts", **extra}
 
 
-def _settings_of(school):
-    return SchoolAccountSettings.objects.get_or_create(school=school)[0]
+def _settings_of(membership):
+    return get_or_create_scoped(membership, SchoolAccountSettings)
 
 
 @staff_view(*ROLES)
 def overview(request, membership):
     school = membership.school
-    guardians = services.annotate_eligibility(Guardian.objects.filter(school=school))
+    guardians = services.annotate_eligibility(scoped(membership, Guardian))
     figures = guardians.aggregate(
         all=Count("pk"),
         eligible=Count("pk", filter=Q(has_gezag=True) & ~Q(email="")),
@@ -57,12 +58,13 @@ def overview(request, membership):
     figures["refused"] = eligible.filter(account_mail__accepted=False).count()
     year = school.current_school_year()
     groups = school.groups.filter(school_year=year).order_by("name") if year else []
-    batches = AccountMailBatch.objects.filter(school=school)[:10]
-    account_ids = Guardian.objects.filter(school=school, user__isnull=False).values_list(
-        "user_id", flat=True
+    batches = scoped(membership, AccountMailBatch)[:10]
+    account_ids = (
+        scoped(membership, Guardian).filter(user__isnull=False).values_list("user_id", flat=True)
     )
     locked = (
-        Guardian.objects.filter(school=school, user_id__in=throttle.locked_user_ids(account_ids))
+        scoped(membership, Guardian)
+        .filter(user_id__in=throttle.locked_user_ids(account_ids))
         .select_related("user")
         .order_by("achternaam", "roepnaam", "pk")
     )
@@ -75,26 +77,27 @@ def overview(request, membership):
             groups=groups,
             batches=[(batch, services.batch_progress(batch)) for batch in batches],
             locked=locked,
-            settings_form=LinkValidityForm(instance=_settings_of(school)),
+            settings_form=LinkValidityForm(instance=_settings_of(membership)),
         ),
     )
 
 
 @staff_view(*ROLES)
 def group_guardians(request, membership, group):
-    school = membership.school
-    group = get_object_or_404(school.groups, pk=group)
-    pupils = Student.objects.enrolled().filter(group=group)
+    group = get_scoped_or_404(membership, Group, pk=group)
+    pupils = scoped(membership, Student).enrolled().filter(group=group)
     guardians = (
         services.annotate_eligibility(
-            Guardian.objects.filter(school=school, links__student__in=pupils)
+            scoped(membership, Guardian).filter(links__student__in=pupils)
         )
         .distinct()
         .select_related("user", "account_mail")
         .prefetch_related(
             Prefetch(
                 "links",
-                queryset=GuardianLink.objects.filter(student__in=pupils).select_related("student"),
+                queryset=scoped(membership, GuardianLink)
+                .filter(student__in=pupils)
+                .select_related("student"),
                 to_attr="group_links",
             )
         )
@@ -112,9 +115,7 @@ def group_guardians(request, membership, group):
 def guardian_detail(request, membership, guardian):
     school = membership.school
     guardian = get_object_or_404(
-        services.annotate_eligibility(Guardian.objects.filter(school=school)).select_related(
-            "user"
-        ),
+        services.annotate_eligibility(scoped(membership, Guardian)).select_related("user"),
         pk=guardian,
     )
     reason = services.why_no_account(guardian)
@@ -122,9 +123,11 @@ def guardian_detail(request, membership, guardian):
         if reason is not None:
             messages.error(request, reason)
             return redirect("accountadmin:guardian", school=school.slug, guardian=guardian.pk)
-        if AccountMailItem.objects.filter(
-            guardian=guardian, state=AccountMailItem.State.QUEUED
-        ).exists():
+        if (
+            scoped(membership, AccountMailItem)
+            .filter(guardian=guardian, state=AccountMailItem.State.QUEUED)
+            .exists()
+        ):
             messages.info(request, _("An account mail for this guardian is already waiting."))
             return redirect("accountadmin:guardian", school=school.slug, guardian=guardian.pk)
         batch = services.start_batch(
@@ -156,11 +159,12 @@ def guardian_detail(request, membership, guardian):
         "student__achternaam", "student__roepnaam"
     )
     items = (
-        AccountMailItem.objects.filter(guardian=guardian)
+        scoped(membership, AccountMailItem)
+        .filter(guardian=guardian)
         .select_related("batch")
         .order_by("-batch__created_at", "-pk")[:20]
     )
-    record = GuardianAccountMail.objects.filter(guardian=guardian).first()
+    record = scoped(membership, GuardianAccountMail).filter(guardian=guardian).first()
     pending = None
     if guardian.user is not None:
         # Only a confirmation this school's data started; never another school's.
@@ -223,7 +227,7 @@ def lift_lock(request, membership, guardian):
     """Lift the login lock of a parent of this school (their account only)."""
     school = membership.school
     guardian = get_object_or_404(
-        Guardian.objects.filter(school=school, user__isnull=False).select_related("user"),
+        scoped(membership, Guardian).filter(user__isnull=False).select_related("user"),
         pk=guardian,
     )
     with transaction.atomic():
@@ -243,11 +247,9 @@ def send(request, membership):
     scope = request.POST.get("scope")
     base_url = request.build_absolute_uri("/")
     if scope == "group":
-        group = school.groups.filter(pk=request.POST.get("group") or 0).first()
-        if group is None:
-            raise Http404
-        pupils = Student.objects.enrolled().filter(group=group)
-        guardians = Guardian.objects.filter(school=school, links__student__in=pupils).values("pk")
+        group = get_scoped_or_404(membership, Group, pk=request.POST.get("group") or 0)
+        pupils = scoped(membership, Student).enrolled().filter(group=group)
+        guardians = scoped(membership, Guardian).filter(links__student__in=pupils).values("pk")
         batch = services.start_batch(
             school=school,
             guardians=guardians,
@@ -259,7 +261,7 @@ def send(request, membership):
     elif scope == "school":
         batch = services.start_batch(
             school=school,
-            guardians=Guardian.objects.filter(school=school).values("pk"),
+            guardians=scoped(membership, Guardian).values("pk"),
             scope=AccountMailBatch.Scope.SCHOOL,
             label=school.name,
             actor=request.user,
@@ -290,7 +292,7 @@ def send(request, membership):
 
 @staff_view(*ROLES)
 def batch_detail(request, membership, batch):
-    batch = get_object_or_404(AccountMailBatch.objects.filter(school=membership.school), pk=batch)
+    batch = get_scoped_or_404(membership, AccountMailBatch, pk=batch)
     progress = services.batch_progress(batch)
     problems = (
         batch.items.filter(
@@ -326,9 +328,9 @@ def batch_detail(request, membership, batch):
 @staff_view(*ROLES)
 @require_POST
 def school_settings(request, membership):
-    form = LinkValidityForm(request.POST, instance=_settings_of(membership.school))
+    form = LinkValidityForm(request.POST, instance=_settings_of(membership))
     if form.is_valid():
-        form.save()
+        services.save_link_validity(form.save(commit=False), actor=request.user)
         messages.success(request, _("Saved."))
     else:
         messages.error(request, _("Choose a number of days from 1 to 60."))

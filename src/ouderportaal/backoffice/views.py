@@ -6,7 +6,8 @@ from django.shortcuts import render
 
 from ouderportaal.backoffice.forms import StudentSearchForm
 from ouderportaal.core.access import get_school_student, school_students, staff_view
-from ouderportaal.core.models import Custody, GuardianLink, StaffMember
+from ouderportaal.core.models import Custody, Group, GuardianLink, StaffMember
+from ouderportaal.core.scoping import scoped
 
 PAGE_SIZE = 50
 
@@ -33,9 +34,9 @@ def home(request, membership):
 
 @staff_view()
 def students(request, membership):
-    school = membership.school
     groups = (
-        school.groups.filter(kind="stam")
+        scoped(membership, Group)
+        .filter(kind="stam")
         .select_related("school_year")
         .order_by("-school_year__start_date", "name")
     )
@@ -78,12 +79,15 @@ def students(request, membership):
 def student_detail(request, membership, student):
     pupil = get_school_student(membership, student)
     links = (
-        GuardianLink.objects.filter(student=pupil)
+        scoped(membership, GuardianLink)
+        .filter(student=pupil)
         .select_related("guardian", "guardian__user")
         .order_by("guardian__achternaam")
     )
     teachers = (
-        pupil.group.teachers.select_related("user") if pupil.group else StaffMember.objects.none()
+        pupil.group.teachers.select_related("user")
+        if pupil.group
+        else scoped(membership, StaffMember).none()
     )
     return render(
         request,

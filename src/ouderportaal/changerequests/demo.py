@@ -8,9 +8,9 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from ouderportaal.changerequests.closures import import_school_holidays
 from ouderportaal.changerequests.models import ChangeRequest, RequestedChange
 from ouderportaal.changerequests.services import due_date
-from ouderportaal.changerequests.staff_views import import_school_holidays
 from ouderportaal.core.models import Guardian, Student
 
 

@@ -21,6 +21,7 @@ from ouderportaal.changerequests.models import (
     ChangeRequest,
     ClosureDay,
     RequestedChange,
+    RequestSettings,
     Status,
 )
 from ouderportaal.core import audit
@@ -344,3 +345,26 @@ def pending_for_general_page(user, student, own_guardians) -> tuple[dict, dict]:
         if own_items:
             pending_own.update(pending_view(guardian, own_items))
     return pending_child, pending_own
+
+
+SETTINGS_FIELDS = ["student_fields", "summary_enabled", "summary_email"]
+
+
+def save_settings(settings: RequestSettings, *, actor) -> RequestSettings:
+    """Save the school's change-request settings (a new or changed row)."""
+    with transaction.atomic():
+        before = RequestSettings.objects.filter(pk=settings.pk).first() if settings.pk else None
+        old = audit.values_of(before, SETTINGS_FIELDS) if before else None
+        settings.save()
+        new = audit.values_of(settings, SETTINGS_FIELDS)
+        if old is not None:
+            old, new = audit.changed(old, new)
+        audit.record(
+            "changerequest.settings",
+            actor=actor,
+            school=settings.school,
+            obj=settings,
+            old=old,
+            new=new,
+        )
+    return settings

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ouderportaal.changerequests import services, workdays
+from ouderportaal.changerequests import closures, services, workdays
 from ouderportaal.changerequests.forms import (
     ClosureDayForm,
     ClosureRemoveForm,
@@ -25,8 +24,8 @@ from ouderportaal.changerequests.models import (
     ClosureDay,
     RequestSettings,
 )
-from ouderportaal.core import audit
 from ouderportaal.core.access import staff_view
+from ouderportaal.core.scoping import scoped
 
 PAGE_SIZE = 50
 
@@ -47,11 +46,8 @@ def _rows(change_request, values, conflicting):
 
 @staff_view("administration")
 def queue(request, membership):
-    school = membership.school
     show_done = request.GET.get("toon") == "afgehandeld"
-    base = ChangeRequest.objects.filter(school=school).select_related(
-        "student", "guardian", "submitted_by"
-    )
+    base = scoped(membership, ChangeRequest).select_related("student", "guardian", "submitted_by")
     if show_done:
         queryset = base.exclude(status__in=OPEN_STATUSES).order_by("-decided_at", "-pk")
     else:
@@ -83,8 +79,8 @@ def queue(request, membership):
             "rows": rows,
             "show_done": show_done,
             "today": today,
-            "open_count": ChangeRequest.objects.filter(school=school).open().count(),
-            "overdue_count": ChangeRequest.objects.filter(school=school).overdue(today).count(),
+            "open_count": scoped(membership, ChangeRequest).open().count(),
+            "overdue_count": scoped(membership, ChangeRequest).overdue(today).count(),
         },
     )
 
@@ -93,7 +89,8 @@ def queue(request, membership):
 def detail(request, membership, request_id: int):
     school = membership.school
     change_request = (
-        ChangeRequest.objects.filter(school=school, pk=request_id)
+        scoped(membership, ChangeRequest)
+        .filter(pk=request_id)
         .select_related("student", "guardian", "submitted_by", "handled_by")
         .prefetch_related("items")
         .first()
@@ -141,9 +138,8 @@ def detail(request, membership, request_id: int):
                 return redirect("requestsadmin:queue", school=school.slug)
         # Reload: someone else may have handled or changed it meanwhile.
         change_request = (
-            ChangeRequest.objects.select_related(
-                "student", "guardian", "submitted_by", "handled_by"
-            )
+            scoped(membership, ChangeRequest)
+            .select_related("student", "guardian", "submitted_by", "handled_by")
             .prefetch_related("items")
             .get(pk=change_request.pk)
         )
@@ -216,35 +212,36 @@ def closure_days(request, membership):
         if action == "add":
             form = ClosureDayForm(request.POST)
             if form.is_valid():
-                added = _add_closure_days(school, form.cleaned_data, request.user)
+                data = form.cleaned_data
+                added = closures.add_closure_days(
+                    school,
+                    first=data["first_day"],
+                    last=data["last_day"],
+                    reason=data["reason"],
+                    actor=request.user,
+                )
                 messages.success(request, _("%(count)d closed days saved.") % {"count": added})
                 return redirect("requestsadmin:closure_days", school=school.slug)
         elif action == "remove":
             remove = ClosureRemoveForm(request.POST)
             if remove.is_valid():
-                first, last = remove.cleaned_data["first_day"], remove.cleaned_data["last_day"]
-                deleted, _details = ClosureDay.objects.filter(
-                    school=school, date__gte=first, date__lte=last
-                ).delete()
-                audit.record(
-                    "closureday.removed",
+                deleted = closures.remove_closure_days(
+                    school,
+                    first=remove.cleaned_data["first_day"],
+                    last=remove.cleaned_data["last_day"],
                     actor=request.user,
-                    school=school,
-                    first=first.isoformat(),
-                    last=last.isoformat(),
-                    count=deleted,
                 )
                 messages.success(request, _("%(count)d closed days removed.") % {"count": deleted})
                 return redirect("requestsadmin:closure_days", school=school.slug)
         elif action == "import":
-            added = import_school_holidays(school, today, actor=request.user)
+            added = closures.import_school_holidays(school, today, actor=request.user)
             messages.success(
                 request,
                 _("%(count)d days of the school holidays of region %(region)s added.")
                 % {"count": added, "region": school.get_holiday_region_display()},
             )
             return redirect("requestsadmin:closure_days", school=school.slug)
-    days = ClosureDay.objects.filter(school=school, date__gte=today - timedelta(days=31))
+    days = scoped(membership, ClosureDay).filter(date__gte=today - timedelta(days=31))
     return render(
         request,
         "changerequests/staff/closure_days.html",
@@ -257,81 +254,13 @@ def closure_days(request, membership):
     )
 
 
-def _add_closure_days(school, data, actor) -> int:
-    first = data["first_day"]
-    last = data["last_day"] or first
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    days = [d for d in days if d.weekday() < 5]
-    with transaction.atomic():
-        existing = set(
-            ClosureDay.objects.filter(school=school, date__in=days).values_list("date", flat=True)
-        )
-        ClosureDay.objects.filter(school=school, date__in=existing).update(
-            reason=data["reason"], source=ClosureDay.Source.MANUAL
-        )
-        ClosureDay.objects.bulk_create(
-            (
-                ClosureDay(school=school, date=d, reason=data["reason"])
-                for d in days
-                if d not in existing
-            ),
-            ignore_conflicts=True,
-        )
-        audit.record(
-            "closureday.added",
-            actor=actor,
-            school=school,
-            first=first.isoformat(),
-            last=last.isoformat(),
-            reason=data["reason"],
-        )
-    return len(days)
-
-
-def import_school_holidays(school, today, actor=None) -> int:
-    """Add the region's school holidays for this and next school year; keeps what the
-    school entered itself."""
-    first_year = today.year if today.month >= 8 else today.year - 1
-    found = workdays.school_holidays(school.holiday_region, range(first_year, first_year + 3))
-    start, end = date(first_year, 8, 1), date(first_year + 2, 7, 31)
-    found = {d: name for d, name in found.items() if start <= d <= end}
-    existing = set(
-        ClosureDay.objects.filter(school=school, date__in=list(found)).values_list(
-            "date", flat=True
-        )
-    )
-    new = [
-        ClosureDay(school=school, date=d, reason=name, source=ClosureDay.Source.HOLIDAYS)
-        for d, name in found.items()
-        if d not in existing
-    ]
-    ClosureDay.objects.bulk_create(new, ignore_conflicts=True)
-    if actor is not None:
-        audit.record(
-            "closureday.imported",
-            actor=actor,
-            school=school,
-            count=len(new),
-            region=school.holiday_region,
-        )
-    return len(new)
-
-
 @staff_view("administration", "portal_manager")
 def request_settings(request, membership):
     school = membership.school
-    current = RequestSettings.for_school(school)
+    current = scoped(membership, RequestSettings).first() or RequestSettings(school=school)
     form = SettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        audit.record(
-            "changerequest.settings",
-            actor=request.user,
-            school=school,
-            obj=saved,
-            student_fields=saved.student_fields,
-            summary_enabled=saved.summary_enabled,
-        )
+        services.save_settings(form.save(commit=False), actor=request.user)
         messages.success(request, _("The settings have been saved."))
         return redirect("requestsadmin:settings", school=school.slug)
     return render(

@@ -8,13 +8,16 @@ as something that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import render
 
 from ouderportaal.core.models import Custody, GuardianLink, School, StaffMember, Student
+from ouderportaal.core.scoping import scoped
 
 
 def visible_students(user) -> QuerySet[Student]:
@@ -51,7 +54,7 @@ def staff_membership(user, school_slug: str) -> StaffMember:
 
 def school_students(membership: StaffMember) -> QuerySet[Student]:
     """Every pupil of the staff member's school, those who left included."""
-    return Student.objects.filter(school=membership.school)
+    return scoped(membership, Student)
 
 
 def get_school_student(membership: StaffMember, public_id: str) -> Student:
@@ -79,11 +82,23 @@ def parent_view(view):
     return wrapper
 
 
+# Checks that may keep parents from a page about a child: `gate(school, module)` returns
+# None, or a decision with `template_name` and `context` for the page shown instead.
+PARENT_GATES: list[Callable] = []
+
+
+def register_parent_gate(gate: Callable) -> None:
+    """Called from an app's `ready()` (schoolcontrol registers `gates.parent_gate`)."""
+    if gate not in PARENT_GATES:
+        PARENT_GATES.append(gate)
+
+
 def child_view(module: str | None = None):
     """A parent page about one child: the URL's `student` id becomes a checked Student.
 
     `module` names the portal module the page belongs to, so that the school's choice
-    of open modules is enforced here as well (see schoolcontrol.gates).
+    of open modules and its closed periods are enforced here as well (the registered
+    parent gates, see schoolcontrol.gates).
     """
 
     def decorate(view):
@@ -93,11 +108,10 @@ def child_view(module: str | None = None):
             if denied:
                 return denied
             child = get_visible_student(request.user, student)
-            from ouderportaal.schoolcontrol.gates import parent_gate
-
-            closed = parent_gate(request, child.school, module)
-            if closed is not None:
-                return closed
+            for gate in PARENT_GATES:
+                decision = gate(child.school, module)
+                if decision is not None:
+                    return render(request, decision.template_name, decision.context)
             return view(request, child, *args, **kwargs)
 
         wrapper.access_rule = "child"

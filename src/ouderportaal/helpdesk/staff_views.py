@@ -4,19 +4,18 @@ the portal manager; appointment requests for teachers."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ouderportaal.core import audit, submissions
+from ouderportaal.core import submissions
 from ouderportaal.core.access import staff_view
-from ouderportaal.core.mail import send_templated_mail
+from ouderportaal.core.scoping import get_scoped_or_404, scoped
 from ouderportaal.core.uploads import accepts_uploads
+from ouderportaal.helpdesk import content
 from ouderportaal.helpdesk.defaults import TOPIC_SLUGS, default_rules, default_source
 from ouderportaal.helpdesk.forms import (
     AppointmentAnswerForm,
@@ -54,19 +53,8 @@ def pages(request, membership):
     )
 
 
-def _save_page(request, membership, form, created: bool):
-    with transaction.atomic():
-        page = form.save(commit=False)
-        page.school = membership.school
-        page.save()
-        audit.record(
-            "helpdesk.page.created" if created else "helpdesk.page.changed",
-            actor=request.user,
-            school=membership.school,
-            obj=page,
-            slug=page.slug,
-            language=page.language,
-        )
+def _save_page(request, membership, form):
+    content.save_help_page(form.save(commit=False), school=membership.school, actor=request.user)
     messages.success(request, _("The help page has been saved."))
     return redirect("helpdeskadmin:pages", school=membership.school.slug)
 
@@ -75,7 +63,7 @@ def _save_page(request, membership, form, created: bool):
 def page_new(request, membership):
     form = HelpPageForm(request.POST or None, school=membership.school)
     if request.method == "POST" and form.is_valid():
-        return _save_page(request, membership, form, created=True)
+        return _save_page(request, membership, form)
     return render(
         request,
         "helpdesk/admin/page_form.html",
@@ -89,7 +77,7 @@ def page_edit(request, membership, language, topic):
     school = membership.school
     if language not in Language.values:
         raise Http404
-    page = HelpPage.objects.filter(school=school, slug=topic, language=language).first()
+    page = scoped(membership, HelpPage).filter(slug=topic, language=language).first()
     builtin = topic in TOPIC_SLUGS
     if page is None and not builtin:
         raise Http404
@@ -98,12 +86,11 @@ def page_edit(request, membership, language, topic):
         title, text = default_source(school, topic, language)
         page = HelpPage(school=school, slug=topic, language=language, order=0)
         initial = {"title": title, "body": text, "order": _builtin_order(topic)}
-    created = page.pk is None
     form = HelpPageForm(
         request.POST or None, instance=page, initial=initial, school=school, fixed_topic=builtin
     )
     if request.method == "POST" and form.is_valid():
-        return _save_page(request, membership, form, created=created)
+        return _save_page(request, membership, form)
     return render(
         request,
         "helpdesk/admin/page_form.html",
@@ -129,17 +116,8 @@ def _builtin_order(slug: str) -> int:
 @staff_view("portal_manager")
 @require_POST
 def page_delete(request, membership, language, topic):
-    page = get_object_or_404(HelpPage, school=membership.school, slug=topic, language=language)
-    with transaction.atomic():
-        audit.record(
-            "helpdesk.page.deleted",
-            actor=request.user,
-            school=membership.school,
-            obj=page,
-            slug=page.slug,
-            language=page.language,
-        )
-        page.delete()
+    page = get_scoped_or_404(membership, HelpPage, slug=topic, language=language)
+    content.delete_help_page(page, actor=request.user)
     if topic in TOPIC_SLUGS:
         messages.success(
             request, _("The school's text has been removed; the standard text is back.")
@@ -159,25 +137,13 @@ def documents(request, membership):
     school = membership.school
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        document = form.save(commit=False)
+        document.extension = form.kind.extension
+        document.content_type = form.kind.content_type
+        document.size = form.cleaned_data["file"].size
         with transaction.atomic():
             submissions.claim(request, request.path)
-            document = form.save(commit=False)
-            document.school = school
-            document.extension = form.kind.extension
-            document.content_type = form.kind.content_type
-            document.size = upload.size
-            document.uploaded_by = request.user
-            document.save()
-            audit.record(
-                "helpdesk.document.uploaded",
-                actor=request.user,
-                school=school,
-                obj=document,
-                title=document.title,
-                audience=document.audience,
-                size=document.size,
-            )
+            content.upload_document(document, school=school, actor=request.user)
         messages.success(request, _("The document has been uploaded."))
         return redirect("helpdeskadmin:documents", school=school.slug)
     return render(
@@ -187,7 +153,7 @@ def documents(request, membership):
             membership,
             "helpdocuments",
             form=form,
-            documents=Document.objects.filter(school=school),
+            documents=scoped(membership, Document),
             max_mb=max_upload_bytes() // (1024 * 1024),
         ),
     )
@@ -195,18 +161,10 @@ def documents(request, membership):
 
 @staff_view("portal_manager")
 def document_edit(request, membership, document):
-    found = get_object_or_404(Document, school=membership.school, public_id=document)
+    found = get_scoped_or_404(membership, Document, public_id=document)
     form = DocumentEditForm(request.POST or None, instance=found)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            audit.record(
-                "helpdesk.document.changed",
-                actor=request.user,
-                school=membership.school,
-                obj=found,
-                audience=found.audience,
-            )
+        content.save_document(form.save(commit=False), actor=request.user)
         messages.success(request, _("The document has been saved."))
         return redirect("helpdeskadmin:documents", school=membership.school.slug)
     return render(
@@ -219,18 +177,8 @@ def document_edit(request, membership, document):
 @staff_view("portal_manager")
 @require_POST
 def document_delete(request, membership, document):
-    found = get_object_or_404(Document, school=membership.school, public_id=document)
-    name = found.file.name
-    with transaction.atomic():
-        audit.record(
-            "helpdesk.document.deleted",
-            actor=request.user,
-            school=membership.school,
-            obj=found,
-            title=found.title,
-        )
-        found.delete()
-        transaction.on_commit(lambda: default_storage.delete(name))
+    found = get_scoped_or_404(membership, Document, public_id=document)
+    content.delete_document(found, actor=request.user)
     messages.success(request, _("The document has been removed."))
     return redirect("helpdeskadmin:documents", school=membership.school.slug)
 
@@ -241,7 +189,7 @@ def document_delete(request, membership, document):
 @staff_view("portal_manager")
 def rules_edit(request, membership):
     school = membership.school
-    rules = SchoolRules.objects.filter(school=school).first()
+    rules = scoped(membership, SchoolRules).first()
     initial = {}
     if rules is None:
         title, text = default_rules(school, "nl")
@@ -249,17 +197,7 @@ def rules_edit(request, membership):
         initial = {"title": title, "body": text}
     form = RulesForm(request.POST or None, instance=rules, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            saved.updated_by = request.user
-            saved.save()
-            audit.record(
-                "helpdesk.rules.changed",
-                actor=request.user,
-                school=school,
-                obj=saved,
-                ask_to_read=saved.ask_to_read,
-            )
+        content.save_rules(form.save(commit=False), actor=request.user)
         messages.success(request, _("The vision and agreements have been saved."))
         return redirect("helpdeskadmin:rules", school=school.slug)
     return render(
@@ -276,7 +214,7 @@ def visible_appointments(membership):
     """Requests a staff member may handle: those for pupils in their own groups; a member
     who also has the administration role sees every request of the school (to pass on
     requests when a teacher is away, or when a pupil has no teacher)."""
-    requests = AppointmentRequest.objects.filter(school=membership.school)
+    requests = scoped(membership, AppointmentRequest)
     if membership.is_administration:
         return requests
     return requests.filter(student__group__teachers=membership)
@@ -307,43 +245,12 @@ def appointment(request, membership, appointment):
     )
     form = AppointmentAnswerForm(request.POST or None, instance=found)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            answered = form.save(commit=False)
-            answered.status = (
-                AppointmentRequest.Status.PROPOSED
-                if answered.proposed_time
-                else AppointmentRequest.Status.ANSWERED
-            )
-            answered.answered_by = membership
-            answered.answered_at = timezone.now()
-            answered.save()
-            audit.record(
-                "helpdesk.appointment.answered",
-                actor=request.user,
-                school=membership.school,
-                obj=answered,
-                student=answered.student,
-                status=answered.status,
-            )
-            parent = answered.requested_by
-            if parent.email:
-                send_templated_mail(
-                    to=parent.email,
-                    template="helpdesk/mail/appointment_answer",
-                    context={
-                        "appointment": answered,
-                        "student": answered.student,
-                        "teacher_name": request.user.get_full_name() or request.user.username,
-                        "url": request.build_absolute_uri(
-                            reverse(
-                                "helpdesk:appointments",
-                                kwargs={"student": answered.student.public_id},
-                            )
-                        ),
-                    },
-                    language=parent.language,
-                    school=membership.school,
-                )
+        url = request.build_absolute_uri(
+            reverse("helpdesk:appointments", kwargs={"student": found.student.public_id})
+        )
+        content.answer_appointment(
+            form.save(commit=False), answered_by=membership, actor=request.user, url=url
+        )
         messages.success(request, _("Your answer has been sent to the parent."))
         return redirect("helpdeskadmin:appointments", school=membership.school.slug)
     return render(

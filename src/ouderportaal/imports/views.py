@@ -1,7 +1,6 @@
 """Back-office pages to upload an import, look at its preview and confirm it."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from ouderportaal.core.access import staff_view
 from ouderportaal.core.models import Custody, Gender, Relation
+from ouderportaal.core.scoping import get_scoped_or_404
 from ouderportaal.core.uploads import accepts_uploads
 from ouderportaal.imports.forms import UploadForm
 from ouderportaal.imports.models import ImportRun
@@ -87,10 +87,7 @@ def _value(field, value):
 
 
 def _get_run(membership, run_id) -> ImportRun:
-    run = ImportRun.objects.filter(school=membership.school, pk=run_id).first()
-    if run is None:
-        raise Http404
-    return run
+    return get_scoped_or_404(membership, ImportRun, pk=run_id)
 
 
 def _sections(run: ImportRun) -> list[dict]:

@@ -6,18 +6,17 @@ from __future__ import annotations
 import base64
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ouderportaal.core import audit
 from ouderportaal.core.access import get_school_student, staff_view
 from ouderportaal.core.models import Group, Student
+from ouderportaal.core.scoping import get_or_create_scoped, get_scoped_or_404, scoped
 from ouderportaal.core.uploads import accepts_uploads
-from ouderportaal.results import cito
+from ouderportaal.results import cito, services
 from ouderportaal.results.forms import (
     GRADE_PATTERN,
     PERCENTAGE_PATTERN,
@@ -35,9 +34,7 @@ from ouderportaal.results.models import (
     CutScore,
     LearningGoal,
     MethodResult,
-    MethodResultPart,
     MethodTest,
-    MethodTestPart,
     Period,
     ResultSettings,
 )
@@ -47,15 +44,14 @@ from ouderportaal.results.visibility import current_lvs_results, current_method_
 SESSION_KEY = "results_cito_upload"
 
 
-def settings_for(school) -> ResultSettings:
-    settings, _created = ResultSettings.objects.get_or_create(school=school)
-    return settings
+def settings_for(membership) -> ResultSettings:
+    return get_or_create_scoped(membership, ResultSettings)
 
 
 def allowed_groups(membership):
     """Groups a staff member may enter results for: all of the school for the
     administration, otherwise the groups they teach."""
-    groups = Group.objects.filter(school=membership.school)
+    groups = scoped(membership, Group)
     if membership.is_administration:
         return groups
     return groups.filter(teachers=membership)
@@ -100,30 +96,22 @@ def group_tests(request, membership, group):
         initial={"taken_on": timezone.localdate(), "mastery_norm": 80},
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            test = form.save(commit=False)
-            test.school = school
-            test.school_year = group.school_year
-            test.group = group
-            test.jaargroep = group.jaargroep if group.jaargroep != "C" else ""
-            test.created_by = membership
-            test.save()
-            MethodTestPart.objects.bulk_create(
-                MethodTestPart(test=test, name=name, order=i)
-                for i, name in enumerate(form.part_names)
-            )
-            audit.record(
-                "results.method_test.created",
-                actor=request.user,
-                school=school,
-                obj=test,
-                group=group.name,
-                name=str(test),
-            )
+        test = services.create_method_test(
+            form.save(commit=False),
+            group=group,
+            part_names=form.part_names,
+            created_by=membership,
+            actor=request.user,
+        )
         messages.success(request, _("The test has been added. Enter the results below."))
         return redirect("resultsadmin:grid", school=school.slug, group=group.pk, test=test.pk)
-    tests = MethodTest.objects.filter(school=school, group=group).order_by("-taken_on", "subject")
-    pupils = Student.objects.filter(group=group).enrolled().order_by("achternaam", "roepnaam")
+    tests = scoped(membership, MethodTest).filter(group=group).order_by("-taken_on", "subject")
+    pupils = (
+        scoped(membership, Student)
+        .filter(group=group)
+        .enrolled()
+        .order_by("achternaam", "roepnaam")
+    )
     return render(
         request,
         "results/staff/group_tests.html",
@@ -142,27 +130,6 @@ def _parse_cell(test, text, words):
     return lowered[text.lower()]
 
 
-def mastered_for(test, value, settings: ResultSettings):
-    if value is None:
-        return None
-    if test.result_type == MethodTest.ResultType.PERCENTAGE:
-        return value >= test.mastery_norm
-    if test.result_type == MethodTest.ResultType.GRADE:
-        return value * 10 >= test.mastery_norm
-    words = [w.lower() for w in settings.rating_words]
-    return value.lower() in words[: settings.rating_pass_count]
-
-
-def _value_of(test, result):
-    if result is None:
-        return None
-    if test.result_type == MethodTest.ResultType.PERCENTAGE:
-        return result.percentage
-    if test.result_type == MethodTest.ResultType.GRADE:
-        return result.grade
-    return result.rating or None
-
-
 def _display(value):
     if value is None:
         return ""
@@ -176,18 +143,21 @@ def _display(value):
 def grid(request, membership, group, test):
     group = _group(membership, group)
     school = membership.school
-    test = MethodTest.objects.filter(school=school, group=group, pk=test).first()
-    if test is None:
-        raise Http404
-    settings = settings_for(school)
+    test = get_scoped_or_404(membership, MethodTest, group=group, pk=test)
+    settings = settings_for(membership)
     words = settings.rating_words
     parts = list(test.parts.all())
-    pupils = list(Student.objects.filter(group=group).enrolled().order_by("achternaam", "roepnaam"))
+    pupils = list(
+        scoped(membership, Student)
+        .filter(group=group)
+        .enrolled()
+        .order_by("achternaam", "roepnaam")
+    )
     current = {
         r.student_id: r
-        for r in MethodResult.objects.filter(
-            test=test, student__in=pupils, superseded_by__isnull=True
-        ).prefetch_related("parts")
+        for r in scoped(membership, MethodResult)
+        .filter(test=test, student__in=pupils, superseded_by__isnull=True)
+        .prefetch_related("parts")
     }
     rows = []
     errors = 0
@@ -197,7 +167,7 @@ def grid(request, membership, group, test):
         row = {
             "pupil": pupil,
             "name": f"v-{pupil.pk}",
-            "value": _display(_value_of(test, existing)),
+            "value": _display(services.value_of(test, existing)),
             "error": "",
             "parts": [
                 {
@@ -236,7 +206,7 @@ def grid(request, membership, group, test):
                 % {"count": errors},
             )
         else:
-            saved = _save_grid(request, test, group, rows, settings)
+            saved = _save_grid(request, test, group, rows)
             messages.success(
                 request, _("Saved: %(count)s result(s) entered or corrected.") % {"count": saved}
             )
@@ -259,59 +229,16 @@ def grid(request, membership, group, test):
     )
 
 
-def _save_grid(request, test, group, rows, settings) -> int:
-    """Store new and changed results; a change supersedes the earlier result."""
-    now = timezone.now()
-    saved = 0
-    with transaction.atomic():
-        for row in rows:
-            existing = row["existing"]
-            value = row.get("parsed")
-            part_values = {c["part"].pk: c.get("parsed") for c in row["parts"]}
-            if value is None and not any(v is not None for v in part_values.values()):
-                continue
-            old_value = _value_of(test, existing)
-            if (
-                existing is not None
-                and old_value == value
-                and all(row["stored_parts"].get(pk) == v for pk, v in part_values.items())
-            ):
-                continue
-            result = MethodResult(
-                school=test.school,
-                student=row["pupil"],
-                group=group,
-                school_year=test.school_year,
-                entered_at=now,
-                entered_by=request.user,
-                release_moment="",
-                taken_on=test.taken_on,
-                test=test,
-                supersedes=existing,
-                mastered=mastered_for(test, value, settings),
-            )
-            if test.result_type == MethodTest.ResultType.PERCENTAGE:
-                result.percentage = value
-            elif test.result_type == MethodTest.ResultType.GRADE:
-                result.grade = value
-            else:
-                result.rating = value or ""
-            result.save()
-            MethodResultPart.objects.bulk_create(
-                MethodResultPart(result=result, part_id=pk, percentage=v)
-                for pk, v in part_values.items()
-                if v is not None
-            )
-            saved += 1
-        if saved:
-            audit.record(
-                "results.method.entered",
-                actor=request.user,
-                school=test.school,
-                obj=test,
-                count=saved,
-            )
-    return saved
+def _save_grid(request, test, group, rows) -> int:
+    entries = [
+        services.Entry(
+            pupil=row["pupil"],
+            value=row.get("parsed"),
+            parts={cell["part"].pk: cell.get("parsed") for cell in row["parts"]},
+        )
+        for row in rows
+    ]
+    return services.enter_method_results(test, group, entries, actor=request.user)
 
 
 @staff_view("administration", "teacher")
@@ -379,25 +306,21 @@ def cito_import(request, membership):
     return render(
         request,
         "results/staff/cito_import.html",
-        _context(membership, form=form, plan=plan, mapping=cito.mapping_for(settings_for(school))),
+        _context(
+            membership, form=form, plan=plan, mapping=cito.mapping_for(settings_for(membership))
+        ),
     )
 
 
 @staff_view("administration", "portal_manager")
 def settings_view(request, membership):
     school = membership.school
-    instance = settings_for(school)
+    instance = settings_for(membership)
     form = ResultSettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            audit.record(
-                "results.settings.changed",
-                actor=request.user,
-                school=school,
-                obj=instance,
-                fields=form.changed_data,
-            )
+        services.save_settings(
+            form.save(commit=False), fields=form.changed_data, actor=request.user
+        )
         messages.success(request, _("The settings have been saved."))
         return redirect("resultsadmin:settings", school=school.slug)
     return render(request, "results/staff/settings.html", _context(membership, form=form))
@@ -422,45 +345,23 @@ def goals(request, membership):
     )
     if request.method == "POST" and request.POST.get("form") == "upload":
         if upload_form.is_valid():
-            period = upload_form.cleaned_data["period"]
-            with transaction.atomic():
-                LearningGoal.objects.bulk_create(
-                    LearningGoal(
-                        school=school,
-                        period=period,
-                        jaargroep=jaargroep,
-                        subject=subject,
-                        text=text,
-                        method_ref=method,
-                    )
-                    for jaargroep, subject, text, method in upload_form.cleaned_data["goals"]
-                )
-                audit.record(
-                    "results.goals.uploaded",
-                    actor=request.user,
-                    school=school,
-                    obj=period,
-                    count=len(upload_form.cleaned_data["goals"]),
-                )
+            services.upload_goals(
+                upload_form.cleaned_data["period"],
+                upload_form.cleaned_data["goals"],
+                actor=request.user,
+            )
             messages.success(request, _("Saved."))
             return redirect(reverse("resultsadmin:goals", kwargs={"school": school.slug}))
     elif request.method == "POST":
         form = goal_form if request.POST.get("form") == "goal" else period_form
         if form.is_valid():
-            with transaction.atomic():
-                obj = form.save(commit=False)
-                obj.school = school
-                obj.save()
-                audit.record("results.goals.changed", actor=request.user, school=school, obj=obj)
+            services.save_goal_or_period(form.save(commit=False), school=school, actor=request.user)
             messages.success(request, _("Saved."))
             return redirect(reverse("resultsadmin:goals", kwargs={"school": school.slug}))
-    periods = (
-        Period.objects.filter(school=school)
-        .select_related("school_year")
-        .order_by("-start_date")[:10]
-    )
+    periods = scoped(membership, Period).select_related("school_year").order_by("-start_date")[:10]
     goal_list = (
-        LearningGoal.objects.filter(school=school, period__in=list(periods))
+        scoped(membership, LearningGoal)
+        .filter(period__in=list(periods))
         .select_related("period")
         .order_by("-period__start_date", "jaargroep", "subject")
     )
@@ -485,25 +386,16 @@ def cut_scores(request, membership):
     form = CutScoreForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            cut, created = CutScore.objects.update_or_create(
-                school=school,
-                scale_code=data["scale_code"],
-                moment=data["moment"],
-                defaults={k: data[k] for k in ("cut_1_2", "cut_2_3", "cut_3_4", "cut_4_5")},
-            )
-            audit.record(
-                "results.cut_scores.saved",
-                actor=request.user,
-                school=school,
-                obj=cut,
-                scale_code=cut.scale_code,
-                moment=cut.moment,
-                created=created,
-            )
+        services.save_cut_scores(
+            school,
+            scale_code=data["scale_code"],
+            moment=data["moment"],
+            cuts={k: data[k] for k in services.CUT_FIELDS},
+            actor=request.user,
+        )
         messages.success(request, _("The level boundaries have been saved."))
         return redirect("resultsadmin:cut_scores", school=school.slug)
-    rows = CutScore.objects.filter(school=school).order_by("scale_code", "moment")
+    rows = scoped(membership, CutScore).order_by("scale_code", "moment")
     return render(
         request, "results/staff/cut_scores.html", _context(membership, form=form, rows=rows)
     )

@@ -7,9 +7,18 @@ class SchoolcontrolConfig(AppConfig):
     label = "schoolcontrol"
 
     def ready(self):
+        from ouderportaal.core.access import register_parent_gate
         from ouderportaal.core.demo import register_demo_step
-        from ouderportaal.core.navigation import MenuEntry, register_backoffice_entry
+        from ouderportaal.core.navigation import (
+            MenuEntry,
+            register_backoffice_entry,
+            register_module_filter,
+        )
         from ouderportaal.schoolcontrol.demo import demo_step
+        from ouderportaal.schoolcontrol.gates import parent_gate, visible_modules
+
+        register_parent_gate(parent_gate)
+        register_module_filter(visible_modules)
 
         register_backoffice_entry(
             MenuEntry(

@@ -1,21 +1,24 @@
 """Where the school's control over the parent portal is enforced.
 
-`core.access.child_view` calls `parent_gate` before any parent page about a child is
-rendered: it returns None when the page may be shown, or a response that replaces it.
-Menus ask `visible_modules` which modules to offer.
+`core.access.child_view` asks `parent_gate` (registered in this app's `ready()`) before
+any parent page about a child is rendered: it returns None when the page may be shown,
+or a `ParentGateDecision` saying why not, which the view layer renders in place of the
+page. Nothing here renders templates. Menus ask `visible_modules` which modules to offer.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
 from django.db.models.functions import Cast
-from django.shortcuts import render
 from django.utils import timezone
 
 from ouderportaal.schoolcontrol.modules import ALL_MODULES, MODULE_LABELS
 
 __all__ = [
     "ALL_MODULES",
+    "ParentGateDecision",
     "active_closed_periods",
     "attach_closed_portal",
     "parent_gate",
@@ -85,27 +88,38 @@ def attach_closed_portal(students) -> None:
         student.portal_closed = periods.get(student.closed_period_id)
 
 
-def closed_response(request, school, period, module=None):
-    """The friendly page parents see while the portal (or a module) is closed."""
-    return render(
-        request,
-        "schoolcontrol/closed.html",
-        {
-            "school": school,
-            "period": period,
+@dataclass(frozen=True)
+class ParentGateDecision:
+    """Parents may not use a page now: the school has switched its module off
+    (`period` is None), or a closed period covers it. The view layer shows the friendly
+    page named by `template_name` with `context` instead."""
+
+    school: object
+    module: str | None
+    period: object = None
+
+    @property
+    def template_name(self) -> str:
+        if self.period is None:
+            return "schoolcontrol/module_closed.html"
+        return "schoolcontrol/closed.html"
+
+    @property
+    def context(self) -> dict:
+        if self.period is None:
+            return {
+                "school": self.school,
+                "module_label": MODULE_LABELS.get(self.module, self.module),
+            }
+        return {
+            "school": self.school,
+            "period": self.period,
             "module_label": (
-                MODULE_LABELS.get(module) if module and not period.whole_portal else None
+                MODULE_LABELS.get(self.module)
+                if self.module and not self.period.whole_portal
+                else None
             ),
-        },
-    )
-
-
-def module_closed_response(request, school, module):
-    return render(
-        request,
-        "schoolcontrol/module_closed.html",
-        {"school": school, "module_label": MODULE_LABELS.get(module, module)},
-    )
+        }
 
 
 def _gate_state(school, at) -> list[int]:
@@ -162,11 +176,11 @@ def closed_for_parents(school, module: str, at=None) -> bool:
     return _what_blocks(school, module, at or timezone.now()) is not None
 
 
-def parent_gate(request, school, module: str | None):
-    """None when the page may be shown; otherwise the page that replaces it."""
+def parent_gate(school, module: str | None) -> ParentGateDecision | None:
+    """None when parents may see the page now; otherwise why not."""
     blocked = _what_blocks(school, module, timezone.now())
     if blocked is None:
         return None
     if blocked is MODULE_CLOSED:
-        return module_closed_response(request, school, module)
-    return closed_response(request, school, blocked, module)
+        return ParentGateDecision(school=school, module=module)
+    return ParentGateDecision(school=school, module=module, period=blocked)

@@ -23,6 +23,7 @@ from ouderportaal.core.models import (
     StaffMember,
     Student,
 )
+from ouderportaal.core.scoping import get_scoped_or_404, scoped
 from ouderportaal.schoolcontrol import rules, services
 from ouderportaal.schoolcontrol.forms import (
     ClosedPeriodForm,
@@ -47,21 +48,11 @@ def _context(membership, section, **extra):
 
 
 def _get_period(membership, pk) -> ClosedPeriod:
-    period = ClosedPeriod.objects.filter(school=membership.school, pk=pk).first()
-    if period is None:
-        raise Http404
-    return period
+    return get_scoped_or_404(membership, ClosedPeriod, pk=pk)
 
 
 def _get_release(membership, pk) -> Release:
-    release = (
-        Release.objects.filter(school=membership.school, pk=pk)
-        .select_related("school_year", "group")
-        .first()
-    )
-    if release is None:
-        raise Http404
-    return release
+    return get_scoped_or_404(membership, Release, pk=pk)
 
 
 # -- Modules ------------------------------------------------------------------------
@@ -80,7 +71,7 @@ def modules(request, membership):
             messages.info(request, _("Nothing was changed."))
         return redirect("schoolcontrol:modules", school=school.slug)
     now = timezone.now()
-    active = list(ClosedPeriod.objects.filter(school=school, ends_at__gt=now))
+    active = list(scoped(membership, ClosedPeriod).filter(ends_at__gt=now))
     return render(
         request,
         "schoolcontrol/modules.html",
@@ -110,7 +101,7 @@ def periods(request, membership):
         return redirect("schoolcontrol:periods", school=school.slug)
     services.audit_effects(school)
     now = timezone.now()
-    all_periods = list(ClosedPeriod.objects.filter(school=school).order_by("-starts_at"))
+    all_periods = list(scoped(membership, ClosedPeriod).order_by("-starts_at"))
     return render(
         request,
         "schoolcontrol/periods.html",
@@ -204,7 +195,7 @@ def releases(request, membership):
     services.audit_effects(school)
     now = timezone.now()
     items = list(
-        Release.objects.filter(school=school)
+        scoped(membership, Release)
         .select_related("school_year", "group")
         .order_by("-school_year__start_date", "moment", "group__name")
     )
@@ -216,9 +207,7 @@ def releases(request, membership):
     if per_group:
         years = {year for year, _moment in per_group}
         groups = list(
-            Group.objects.filter(school=school, school_year_id__in=years, kind="stam").order_by(
-                "name"
-            )
+            scoped(membership, Group).filter(school_year_id__in=years, kind="stam").order_by("name")
         )
         for year_id, moment in sorted(per_group):
             dated = {r.group_id for r in items if (r.school_year_id, r.moment) == (year_id, moment)}
@@ -279,7 +268,8 @@ def audit(request, membership):
     school = membership.school
     services.audit_effects(school)
     events = (
-        AuditEvent.objects.filter(school=school, action__startswith="schoolcontrol.")
+        scoped(membership, AuditEvent)
+        .filter(action__startswith="schoolcontrol.")
         .select_related("actor")
         .order_by("-at", "-id")
     )
@@ -331,11 +321,11 @@ ADOPTION_STATES = {
 def adoption(request, membership):
     school = membership.school
     since = timezone.now() - timedelta(days=RECENT_DAYS)
-    enrolled = Student.objects.enrolled().filter(school=school)
-    gezag_links = GuardianLink.objects.filter(
-        custody=Custody.GEZAG, student__in=enrolled.values("pk"), guardian__school=school
+    enrolled = scoped(membership, Student).enrolled()
+    gezag_links = scoped(membership, GuardianLink).filter(
+        custody=Custody.GEZAG, student__in=enrolled.values("pk")
     )
-    guardians = Guardian.objects.filter(school=school, pk__in=gezag_links.values("guardian_id"))
+    guardians = scoped(membership, Guardian).filter(pk__in=gezag_links.values("guardian_id"))
     totals = guardians.aggregate(**_adoption_counts("", since))
     per_group = {
         row["student__group_id"]: row
@@ -345,7 +335,7 @@ def adoption(request, membership):
     }
     year = school.current_school_year()
     groups = list(
-        Group.objects.filter(school=school, school_year=year).order_by("name") if year else []
+        scoped(membership, Group).filter(school_year=year).order_by("name") if year else []
     )
     empty = dict.fromkeys(("total", "accounts", "activated", "recent", "never"), 0)
     group_rows = [{"group": group, **per_group.pop(group.pk, empty)} for group in groups]
@@ -365,9 +355,9 @@ def adoption(request, membership):
     missing = missing.select_related("user").prefetch_related(
         Prefetch(
             "links",
-            queryset=GuardianLink.objects.filter(
-                custody=Custody.GEZAG, student__in=enrolled.values("pk")
-            ).select_related("student", "student__group"),
+            queryset=scoped(membership, GuardianLink)
+            .filter(custody=Custody.GEZAG, student__in=enrolled.values("pk"))
+            .select_related("student", "student__group"),
             to_attr="gezag_links",
         )
     )
@@ -403,19 +393,20 @@ def adoption(request, membership):
 # -- Preview as parent --------------------------------------------------------------
 
 
-def _preview_guardians(school):
-    enrolled = Student.objects.enrolled().filter(school=school)
-    linked = GuardianLink.objects.filter(
+def _preview_guardians(membership):
+    enrolled = scoped(membership, Student).enrolled()
+    linked = scoped(membership, GuardianLink).filter(
         custody=Custody.GEZAG, student__in=enrolled.values("pk")
-    ).values("guardian_id")
-    return Guardian.objects.filter(school=school, user__isnull=False, pk__in=linked)
+    )
+    return scoped(membership, Guardian).filter(
+        user__isnull=False, pk__in=linked.values("guardian_id")
+    )
 
 
 @staff_view("portal_manager", "administration")
 def preview(request, membership):
-    school = membership.school
     form = GuardianSearchForm(request.GET or None)
-    guardians = _preview_guardians(school)
+    guardians = _preview_guardians(membership)
     if form.is_valid():
         for word in form.cleaned_data["q"].split():
             guardians = guardians.filter(
@@ -466,7 +457,7 @@ def _results_for(child, at, open_modules, periods):
 @staff_view("portal_manager", "administration")
 def preview_parent(request, membership, guardian):
     school = membership.school
-    parent = _preview_guardians(school).filter(pk=guardian).select_related("user").first()
+    parent = _preview_guardians(membership).filter(pk=guardian).select_related("user").first()
     if parent is None:
         raise Http404
     form = PreviewForm(request.GET or None)
@@ -475,7 +466,7 @@ def preview_parent(request, membership, guardian):
     if form.is_valid() and form.cleaned_data["at"]:
         at = form.cleaned_data["at"]
     open_modules = visible_modules(school)
-    periods = list(ClosedPeriod.objects.filter(school=school, ends_at__gt=at, starts_at__lte=at))
+    periods = list(scoped(membership, ClosedPeriod).filter(ends_at__gt=at, starts_at__lte=at))
     portal_closed = next((p for p in periods if p.whole_portal), None)
     children = list(
         visible_students(parent.user)

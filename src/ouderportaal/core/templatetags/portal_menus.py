@@ -2,23 +2,20 @@ from django import template
 from django.urls import reverse
 
 from ouderportaal.core.access import ROLE_FIELDS
-from ouderportaal.core.navigation import BACKOFFICE_MENU, CHILD_TABS
-from ouderportaal.schoolcontrol.gates import visible_modules
+from ouderportaal.core.navigation import BACKOFFICE_MENU, child_tabs_for
 
 register = template.Library()
 
 
 @register.inclusion_tag("core/child_tabs.html", takes_context=True)
 def child_tabs(context, student, current):
-    open_modules = visible_modules(student.school)
     tabs = [
         {
             "key": entry.key,
             "label": entry.label,
             "url": reverse(entry.url_name, kwargs={"student": student.public_id}),
         }
-        for entry in CHILD_TABS
-        if entry.module is None or entry.module in open_modules
+        for entry in child_tabs_for(student.school)
     ]
     return {"tabs": tabs, "current": current, "student": student}
 
