@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from ouderportaal.core.demo import build_demo
+from ouderportaal.core.demo import DEMO_PASSWORD, build_demo
 from ouderportaal.core.models import School, Student
 from ouderportaal.results.models import LvsResult, MethodResult
 from tests.factories import GroupFactory
@@ -36,7 +36,7 @@ def test_the_demo_has_results_whatever_the_month(client, today):
         assert not MethodResult.objects.filter(test__taken_on__gt=today.date()).exists()
 
         sanne = Student.objects.get(external_key="99XX-L000101")
-        client.login(username="JdeVries", password="demo-ouderportaal")
+        client.login(username="JdeVries", password=DEMO_PASSWORD)
         page = client.get(reverse("results:method_tests", kwargs={"student": sanne.public_id}))
         assert page.status_code == 200
         assert MethodResult.objects.filter(student=sanne).exists()

@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "ouderportaal.helpdesk",
     "ouderportaal.imports",
     "django_tasks_db",
-    "ouderportaal.core.apps.PortalAdminConfig",
+    "ouderportaal.accounts.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,3 +25,11 @@ class AccountsConfig(AppConfig):
         )
         register_demo_step(demo_step, order=50)
         mail_finished.connect(record_account_mail_result, dispatch_uid="accounts.mail_result")
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin behind the portal's one login door (see accounts/admin_site.py)."""
+
+    default = False  # AccountsConfig stays this module's default
+
+    default_site = "ouderportaal.accounts.admin_site.PortalAdminSite"

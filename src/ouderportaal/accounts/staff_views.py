@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -24,7 +21,7 @@ from ouderportaal.accounts.models import (
     email_key,
 )
 from ouderportaal.core.access import staff_view
-from ouderportaal.core.models import AuditEvent, Group, Guardian, GuardianLink, Student
+from ouderportaal.core.models import Group, Guardian, GuardianLink, Student
 from ouderportaal.core.scoping import get_or_create_scoped, get_scoped_or_404, scoped
 
 ROLES = ("portal_manager",)
@@ -192,33 +189,9 @@ def guardian_detail(request, membership, guardian):
             address_differs=recovery.differs_from_school(guardian),
             pending=pending,
             lock=lock,
-            lock_events=_lock_events(guardian.user) if guardian.user else [],
+            lock_events=throttle.lock_history(guardian.user) if guardian.user else [],
         ),
     )
-
-
-def _lock_events(user) -> list[tuple]:
-    """The account's locks and lifts of the last week (audit trail), newest first."""
-    events = (
-        AuditEvent.objects.filter(
-            action__in=["account.login.locked", "account.login.lock_lifted"],
-            object_type=user._meta.label_lower,
-            object_id=str(user.pk),
-            at__gte=timezone.now() - timedelta(days=7),
-        )
-        .select_related("actor")
-        .order_by("-at")[:20]
-    )
-    rows = []
-    for event in events:
-        if event.action == "account.login.lock_lifted":
-            name = event.actor.display_name if event.actor else "—"
-            rows.append((event.at, _("lock lifted by %(name)s") % {"name": name}))
-        else:
-            rule = throttle.RULES.get(event.data.get("reason"))
-            reason = str(rule.description) if rule else event.data.get("reason", "")
-            rows.append((event.at, _("locked: %(reason)s") % {"reason": reason}))
-    return rows
 
 
 @staff_view(*ROLES)

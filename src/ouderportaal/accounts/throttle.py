@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from ouderportaal.accounts import devices, usernames
 from ouderportaal.accounts.models import AccountState, LoginFailure
 from ouderportaal.core import audit
+from ouderportaal.core.models import AuditEvent
 from ouderportaal.core.net import client_ip
 from ouderportaal.core.privacy import pseudonym
 
@@ -290,3 +291,27 @@ def lift(user, *, actor, school) -> None:
         "login lock lifted for account %s",
         pseudonym("login-log", f"user:{user.pk}", length=12),
     )
+
+
+def lock_history(user) -> list[tuple]:
+    """The account's locks and lifts of the last week (audit trail), newest first."""
+    events = (
+        AuditEvent.objects.filter(
+            action__in=["account.login.locked", "account.login.lock_lifted"],
+            object_type=user._meta.label_lower,
+            object_id=str(user.pk),
+            at__gte=timezone.now() - timedelta(days=7),
+        )
+        .select_related("actor")
+        .order_by("-at")[:20]
+    )
+    rows = []
+    for event in events:
+        if event.action == "account.login.lock_lifted":
+            name = event.actor.display_name if event.actor else "—"
+            rows.append((event.at, _("lock lifted by %(name)s") % {"name": name}))
+        else:
+            rule = RULES.get(event.data.get("reason"))
+            reason = str(rule.description) if rule else event.data.get("reason", "")
+            rows.append((event.at, _("locked: %(reason)s") % {"reason": reason}))
+    return rows

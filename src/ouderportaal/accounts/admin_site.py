@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from ouderportaal.accounts import flow
 from ouderportaal.core import audit
 
 ADMIN_SESSION_KEY = "accounts_admin_login"
@@ -30,8 +31,6 @@ class PortalAdminSite(admin.AdminSite):
     site_title = _("Ouderportaal management")
 
     def has_permission(self, request):
-        from ouderportaal.accounts import flow
-
         user = request.user
         return user.is_active and user.is_superuser and flow.with_second_factor(request)
 
@@ -58,6 +57,6 @@ class PortalAdminSite(admin.AdminSite):
         return redirect_to_login(request.GET.get("next") or request.path.rsplit("login/", 1)[0])
 
     def logout(self, request, extra_context=None):
-        from ouderportaal.accounts.views import logout
+        from ouderportaal.accounts.views import logout  # the views import this module
 
         return logout(request)
