@@ -1,14 +1,17 @@
 """The portal manager's pages: modules, closed periods, releases, log (through HTTP)."""
 
 from datetime import timedelta
+from io import StringIO
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from ouderportaal.core.models import AuditEvent
 from ouderportaal.schoolcontrol.models import ClosedPeriod, ModuleSetting, Release
+from ouderportaal.schoolcontrol.tasks import record_effects
 from tests.factories import GroupFactory, SchoolYearFactory
 from tests.schoolcontrol.helpers import closed_period, moment, release
 
@@ -229,18 +232,39 @@ def test_log_lists_changes_and_releases_taking_effect_once(world, manager):
     manager.post(url("modules", world), {"general": "on"})
     log = url("audit", world)
     with mock.patch("django.utils.timezone.now", return_value=moment(2027, 2, 1)):
+        record_effects.call(world.school.pk)
         manager.force_login(world.staff)
         text = manager.get(log).content.decode()
     assert "Onderdeel gewijzigd: Cito-toetsen (LVS)" in text
     assert "Vrijgave ingegaan" not in text
-    for _ in range(2):
-        with mock.patch("django.utils.timezone.now", return_value=moment(2027, 2, 13)):
-            manager.force_login(world.staff)
-            text = manager.get(log).content.decode()
+    with mock.patch("django.utils.timezone.now", return_value=moment(2027, 2, 13)):
+        manager.force_login(world.staff)
+        assert "Vrijgave ingegaan" not in manager.get(log).content.decode()  # a GET writes nothing
+        for _ in range(2):  # the queued run and the daily command: recorded once
+            record_effects.call(world.school.pk)
+        call_command("record-effects", stdout=StringIO())
+        text = manager.get(log).content.decode()
     assert text.count("Vrijgave ingegaan") == 1
     assert text.count("Gesloten periode afgelopen") == 1
     [took] = events("schoolcontrol.release.took_effect")
     assert took.at == item.release_at and took.actor is None
+
+
+def test_saving_a_release_queues_its_effect_for_that_moment(world, manager, settings):
+    """With the database queue, the audit entry's task waits for the release moment."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    at = timezone.now() + timedelta(days=3)
+    form = {
+        "school_year": world.group.school_year.pk,
+        "moment": "M",
+        "release_at": timezone.localtime(at).strftime("%Y-%m-%dT%H:%M"),
+    }
+    assert manager.post(url("releases", world), form).status_code == 302
+    (queued,) = DBTaskResult.objects.filter(task_path=record_effects.module_path)
+    assert queued.args_kwargs["args"] == [world.school.pk]
+    assert abs(queued.run_after - at) < timedelta(minutes=1)
 
 
 def test_log_is_paginated_and_only_for_this_school(world, manager):

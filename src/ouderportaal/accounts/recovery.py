@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from ouderportaal.accounts import services
 from ouderportaal.accounts.models import RecoveryAddressChange, email_key
-from ouderportaal.core import audit
+from ouderportaal.core import audit, queue
 from ouderportaal.core.privacy import pseudonym
 
 logger = logging.getLogger("ouderportaal.accounts")
@@ -101,9 +101,9 @@ def request_change(
             change=change.pk,
         )
         base_url = base_url or settings.PORTAL_URL
-        transaction.on_commit(lambda: send_recovery_confirmation.enqueue(change.pk, base_url))
+        queue.enqueue(send_recovery_confirmation, change.pk, base_url)
         if change.old_email:
-            transaction.on_commit(lambda: send_recovery_notice.enqueue(change.pk))
+            queue.enqueue(send_recovery_notice, change.pk)
     logger.info(
         "recovery address change %s requested for account %s (%s)",
         change.pk,

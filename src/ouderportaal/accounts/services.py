@@ -30,7 +30,7 @@ from ouderportaal.accounts.models import (
     SchoolAccountSettings,
     email_key,
 )
-from ouderportaal.core import audit
+from ouderportaal.core import audit, queue
 from ouderportaal.core.mail import queue_mail
 from ouderportaal.core.models import (
     Custody,
@@ -368,7 +368,7 @@ def start_batch(*, school, guardians, scope, label, actor, base_url, only_new=Tr
         if item_ids and item_ids[0] is None:  # databases that do not return ids
             item_ids = list(batch.items.order_by("pk").values_list("pk", flat=True))
         for item_id in item_ids:
-            send_account_mail_item.enqueue(item_id)
+            queue.enqueue(send_account_mail_item, item_id)
     return batch
 
 

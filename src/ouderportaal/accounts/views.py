@@ -42,7 +42,7 @@ from ouderportaal.accounts.tasks import (
     send_password_reset,
     send_username_reminder,
 )
-from ouderportaal.core import audit
+from ouderportaal.core import audit, queue
 from ouderportaal.core.access import parent_view, public_view
 from ouderportaal.core.models import AuditEvent, School
 from ouderportaal.core.privacy import pseudonym
@@ -227,9 +227,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
             audit.record(action, actor=user, obj=user)
             if had_password:
                 base_url = self.request.build_absolute_uri("/")
-                transaction.on_commit(
-                    lambda: send_password_changed_notice.enqueue(user.pk, "reset", base_url)
-                )
+                queue.enqueue(send_password_changed_notice, user.pk, "reset", base_url)
         del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
         return flow.begin_login(self.request, user, resolve_url(settings.LOGIN_REDIRECT_URL))
 
@@ -259,7 +257,7 @@ def forgot_password(request):
         # The link goes to the account's own recovery address, never to what was typed.
         for user in users:
             if may_mail_address(user.email):
-                send_password_reset.enqueue(user.pk, base_url)
+                queue.enqueue(send_password_reset, user.pk, base_url)
         return redirect("accounts:forgot_password_sent")
     return render(request, "accounts/forgot_password.html", {"form": form})
 
@@ -297,7 +295,7 @@ def forgot_username(request):
     if request.method == "POST" and form.is_valid():
         key = email_key(form.cleaned_data["email"])
         if services.users_for_address(key).exists() and may_mail_address(key):
-            send_username_reminder.enqueue(key, request.build_absolute_uri("/"))
+            queue.enqueue(send_username_reminder, key, request.build_absolute_uri("/"))
         return redirect("accounts:forgot_username_sent")
     return render(request, "accounts/forgot_username.html", {"form": form})
 
@@ -432,9 +430,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             services.end_links(user)
             audit.record("account.password.changed", actor=user, obj=user)
             base_url = self.request.build_absolute_uri("/")
-            transaction.on_commit(
-                lambda: send_password_changed_notice.enqueue(user.pk, "changed", base_url)
-            )
+            queue.enqueue(send_password_changed_notice, user.pk, "changed", base_url)
         messages.success(
             self.request,
             _(

@@ -22,7 +22,6 @@ import logging
 import smtplib
 from datetime import timedelta
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -32,6 +31,7 @@ from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ouderportaal.core import queue
 from ouderportaal.core.models import OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -130,33 +130,12 @@ def send_templated_mail(
     return True
 
 
-def _queue_shares_the_database(backend) -> bool:
-    """True when queued tasks are rows in our own database (django-tasks-db), so
-    enqueueing is part of the caller's transaction and no worker sees the task before
-    the commit."""
-    try:
-        from django_tasks_db.backend import DatabaseBackend
-    except ImportError:  # pragma: no cover - a dependency of the project
-        return False
-    return isinstance(backend, DatabaseBackend)
-
-
 def _enqueue_delivery(mail_id: int, run_after=None) -> None:
     from ouderportaal.core.tasks import deliver_mail
 
-    task = deliver_mail
-    backend = task.get_backend()
-    if run_after is not None:
-        if not backend.supports_defer:
-            # Left queued with its next attempt time: `send-queued-mail` picks it up.
-            return
-        task = task.using(run_after=run_after)
-    if _queue_shares_the_database(backend):
-        task.enqueue(mail_id)
-    else:
-        # Other backends (the immediate one in development and tests) run the task
-        # right away: only after the commit, and never for a rolled-back mail.
-        transaction.on_commit(partial(task.enqueue, mail_id))
+    # Without delayed tasks a retry stays queued with its next attempt time:
+    # `send-queued-mail` picks it up.
+    queue.enqueue(deliver_mail, mail_id, run_after=run_after)
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from ouderportaal.core import queue
 from ouderportaal.core.audit import record
 from ouderportaal.schoolcontrol.models import ClosedPeriod, ModuleSetting, Release
 from ouderportaal.schoolcontrol.modules import ALL_MODULES
@@ -58,6 +59,7 @@ def save_period(period: ClosedPeriod, *, actor, old: dict | None) -> ClosedPerio
             old=old,
             new=period.as_audit(),
         )
+        schedule_effects(period.school, period.ends_at)
     return period
 
 
@@ -80,6 +82,7 @@ def open_period_now(period: ClosedPeriod, *, actor, at=None) -> ClosedPeriod:
             old=old,
             new=period.as_audit(),
         )
+        schedule_effects(period.school, period.ends_at)
     return period
 
 
@@ -113,6 +116,7 @@ def save_release(release: Release, *, actor, old: dict | None) -> Release:
             old=old,
             new=release.as_audit(),
         )
+        schedule_effects(release.school, release.release_at)
     return release
 
 
@@ -131,13 +135,26 @@ def delete_release(release: Release, *, actor) -> None:
         )
 
 
-def audit_effects(school, at=None) -> int:
-    """Record releases and closed periods that took effect, the first time they are seen.
+def schedule_effects(school, at) -> None:
+    """Have the audit trail record what takes effect at `at`, at that moment.
 
-    A release takes effect at its date without any job running; the audit trail learns
-    of it lazily, here (called when the schedule or the audit list is shown). The event
-    carries the moment the release took effect, not the moment it was noticed. Each
-    effect is claimed with a conditional update, so it is recorded once.
+    A release or a period's end takes effect for parents at its time without any job
+    (the visibility rule compares times); only the audit trail's entry is written by
+    the task queued here for that moment (`schoolcontrol.tasks.record_effects`).
+    """
+    from ouderportaal.schoolcontrol.tasks import record_effects
+
+    later = at if at > timezone.now() else None
+    queue.enqueue(record_effects, school.pk, run_after=later)
+
+
+def audit_effects(school, at=None) -> int:
+    """Record releases and closed periods that took effect, each once.
+
+    Run by the task queued for the moment (see schedule_effects) and by the daily
+    `record-effects` command. The event carries the moment the release took effect,
+    not the moment it was recorded. Each effect is claimed with a conditional update,
+    so it is recorded once however often this runs.
     """
     at = at or timezone.now()
     count = 0

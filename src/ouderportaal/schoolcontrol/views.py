@@ -99,7 +99,6 @@ def periods(request, membership):
         services.save_period(form.save(commit=False), actor=request.user, old=None)
         messages.success(request, _("The closed period has been scheduled."))
         return redirect("schoolcontrol:periods", school=school.slug)
-    services.audit_effects(school)
     now = timezone.now()
     all_periods = list(scoped(membership, ClosedPeriod).order_by("-starts_at"))
     return render(
@@ -192,7 +191,6 @@ def releases(request, membership):
             )
         messages.success(request, _("The release has been scheduled."))
         return redirect("schoolcontrol:releases", school=school.slug)
-    services.audit_effects(school)
     now = timezone.now()
     items = list(
         scoped(membership, Release)
@@ -265,8 +263,6 @@ def release_delete(request, membership, release):
 
 @staff_view("portal_manager")
 def audit(request, membership):
-    school = membership.school
-    services.audit_effects(school)
     events = (
         scoped(membership, AuditEvent)
         .filter(action__startswith="schoolcontrol.")
