@@ -60,7 +60,7 @@ def begin_login(request, user, next_url: str):
     """Finish the login, or park it until the second step is done."""
     with_totp = has_totp(user)
     if not with_totp and not must_use_totp(user):
-        return _finish(request, user, next_url, second_factor=False)
+        return _finish(request, user, next_url, second_factor=False, method="password")
     request.session.cycle_key()
     request.session[PENDING_KEY] = {
         "user": user.pk,
@@ -98,10 +98,20 @@ def complete_login(request, user):
         user,
         pending.get("next") or settings.LOGIN_REDIRECT_URL,
         second_factor=True,
+        method="password",
     )
 
 
-def _finish(request, user, next_url: str, *, second_factor: bool):
+def passkey_login(request, user, next_url: str):
+    """A verified passkey: something the person has, unlocked with what they know or are.
+
+    That is two factors, so the login completes at once, also for staff and superusers.
+    """
+    request.session.pop(PENDING_KEY, None)
+    return _finish(request, user, next_url, second_factor=True, method="passkey")
+
+
+def _finish(request, user, next_url: str, *, second_factor: bool, method: str):
     # Failures count until the whole login succeeds, so wrong codes add up as well.
     attempt = throttle.attempt_for_user(request, user)
     throttle.record_success(attempt)
@@ -112,13 +122,15 @@ def _finish(request, user, next_url: str, *, second_factor: bool):
         actor=user,
         obj=user,
         second_factor=second_factor,
+        method=method,
         known_device=attempt.trusted,
         address=throttle.log_address(request),
     )
     logger.info(
-        "login for account %s from %s (second factor: %s, known device: %s)",
+        "login for account %s from %s with %s (second factor: %s, known device: %s)",
         pseudonym("login-log", f"user:{user.pk}", length=12),
         throttle.log_address(request),
+        method,
         "yes" if second_factor else "no",
         "yes" if attempt.trusted else "no",
     )

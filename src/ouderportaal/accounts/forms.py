@@ -199,3 +199,14 @@ class LinkValidityForm(forms.ModelForm):
         help_texts = {
             "link_valid_days": _("How long the link in an account mail works: 1 to 60 days.")
         }
+
+
+class PasskeyForm(forms.Form):
+    """Adding a passkey: a name for the device, and the browser's answer (by script)."""
+
+    name = forms.CharField(
+        label=_("Name of this device"),
+        max_length=60,
+        help_text=_("So that you can tell your passkeys apart, for example “iPhone Jan”."),
+    )
+    credential = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20_000)

@@ -246,6 +246,7 @@ class LoginFailure(models.Model):
     class Kind(models.TextChoices):
         PASSWORD = "password", _("password")
         CODE = "code", _("code from the app")
+        PASSKEY = "passkey", _("passkey")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
@@ -322,3 +323,34 @@ class RecoveryAddressChange(models.Model):
             and self.cancelled_at is None
             and timezone.now() < self.expires_at
         )
+
+
+class Passkey(models.Model):
+    """A passkey (WebAuthn credential) of one account, on one device or password manager.
+
+    Only the public key is kept: the private key never leaves the parent's device. The
+    signature counter goes up with each use on authenticators that keep one; a response
+    that does not raise it is refused (a copied key or a replayed response).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    # base64url of the credential id the authenticator chose (at most 1023 bytes).
+    credential_id = models.CharField(max_length=1400, unique=True)
+    # The COSE-encoded public key.
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    # base64url of the random user handle given to the authenticator (not the user's id).
+    user_handle = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("passkey")
+        verbose_name_plural = _("passkeys")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -137,6 +137,31 @@ def send_password_changed_notice(user_id: int, how: str, base_url: str) -> bool:
     )
 
 
+@task()
+def send_passkey_notice(user_id: int, what: str, name: str, base_url: str) -> bool:
+    """A passkey was added, or the last one removed: tell the owner, at the recovery address."""
+    user = get_user_model().objects.filter(pk=user_id).exclude(email="").first()
+    if user is None:
+        return False
+    logger.info("passkey %s for account %s: owner notified", what, recovery.account_ref(user))
+    return send_templated_mail(
+        to=user.email,
+        template="accounts/mail/passkey_added"
+        if what == "added"
+        else "accounts/mail/passkey_removed",
+        context={
+            "user": user,
+            "username": user.username,
+            "name": name,
+            "at": timezone.now(),
+            "forgot_url": base_url.rstrip("/") + reverse("accounts:forgot_password"),
+            "passkeys_url": base_url.rstrip("/") + reverse("accounts:passkeys"),
+        },
+        language=user.language,
+        school=_school_of(user),
+    )
+
+
 def _school_of(user):
     record = user.guardian_records.select_related("school").order_by("pk").first()
     if record is not None:

@@ -11,9 +11,9 @@ cookies, see accounts/devices.py):
   per-address allowance over all accounts.
 
 Past an allowance each further failure doubles the wait, from 30 seconds up to 15
-minutes. Wrong codes from the authenticator app count like wrong passwords. Every
-failure and lock is logged with pseudonyms; locks go into the audit trail, and staff
-of the parent's school can lift an account's lock (`lift`).
+minutes. Wrong codes from the authenticator app and refused passkeys count like wrong
+passwords. Every failure and lock is logged with pseudonyms; locks go into the audit
+trail, and staff of the parent's school can lift an account's lock (`lift`).
 """
 
 from __future__ import annotations
@@ -106,6 +106,11 @@ def attempt_for_name(request, typed: str) -> Attempt:
 
 def attempt_for_user(request, user) -> Attempt:
     return _attempt(request, user, user.username)
+
+
+def attempt_for_unknown_key(request, credential_id: str) -> Attempt:
+    """A passkey this portal does not know: its failures count against the address."""
+    return _attempt(request, None, f"passkey:{credential_id}")
 
 
 def _attempt(request, user, name: str) -> Attempt:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import path
 
-from ouderportaal.accounts import views
+from ouderportaal.accounts import passkey_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -28,6 +28,12 @@ urlpatterns = [
     path("wachtwoord-wijzigen/", views.password_change, name="password_change"),
     path("tweestaps/", views.totp_setup, name="totp_setup"),
     path("tweestaps/uitzetten/", views.totp_disable, name="totp_disable"),
+    path("inloggen/passkey/opties/", passkey_views.login_options, name="passkey_login_options"),
+    path("inloggen/passkey/", passkey_views.login, name="passkey_login"),
+    path("passkeys/", passkey_views.manage, name="passkeys"),
+    path("passkeys/opties/", passkey_views.add_options, name="passkey_add_options"),
+    path("passkeys/toevoegen/", passkey_views.add, name="passkey_add"),
+    path("passkeys/<int:passkey>/verwijderen/", passkey_views.remove, name="passkey_remove"),
 ]
 
 # The demo mailbox exists only in a DEBUG run; in production the address is unknown.

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
-from ouderportaal.accounts import flow, recovery, services, throttle, totp
+from ouderportaal.accounts import flow, passkeys, recovery, services, throttle, totp
 from ouderportaal.accounts.forms import (
     CodeForm,
     ConfirmPasswordForm,
@@ -98,6 +98,7 @@ class LoginView(auth_views.LoginView):
                 "outbox_url": _outbox_url(),
                 "school_mailboxes": schools if len(schools) <= 10 else [],
                 "failed": self.request.method == "POST",
+                "passkeys_enabled": passkeys.enabled(),
             }
         )
         return context
@@ -229,7 +230,11 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
                 base_url = self.request.build_absolute_uri("/")
                 queue.enqueue(send_password_changed_notice, user.pk, "reset", base_url)
         del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
-        return flow.begin_login(self.request, user, resolve_url(settings.LOGIN_REDIRECT_URL))
+        next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
+        if not had_password and passkeys.enabled():
+            # Offered once, right after the first password: a passkey, or "not now".
+            next_url = reverse("accounts:passkeys") + "?aangeboden=1"
+        return flow.begin_login(self.request, user, next_url)
 
 
 set_password = public_view(SetPasswordView.as_view())

@@ -72,6 +72,7 @@ TOPICS: list[tuple[str, int]] = [
     ("accountinfo-gebruiken", 20),
     ("checklist-inloggen", 30),
     ("meldingen-inloggen", 40),
+    ("passkeys", 45),
     ("vragen-inloggen", 50),
     ("wijzigingen-doorgeven", 60),
 ]
