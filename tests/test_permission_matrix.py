@@ -63,7 +63,12 @@ READ_LOG_ACTIONS = {"schoolcontrol.preview.viewed"}
 # The visitor's own session is saved on every request; it is not school data.
 UNWATCHED_TABLES = {"django_session"}
 # Public pages whose right answer, without a login in progress, is the login page.
-LEAD_TO_LOGIN = {"accounts:login_code", "accounts:login_totp_setup", "accounts:logout"}
+LEAD_TO_LOGIN = {
+    "accounts:login_code",
+    "accounts:login_totp_setup",
+    "accounts:logout",
+    "accounts:passkey_login",
+}
 
 
 def _walk(patterns, namespace=""):

@@ -90,14 +90,15 @@ def test_a_parent_adds_a_passkey_and_is_mailed(world, client, device):
 def test_a_registration_from_another_origin_is_refused(world, client, device):
     client.force_login(world.parent)
     response = add_passkey(client, device, origin="https://ouders.school.example.evil.test")
-    assert response.status_code == 400
+    assert response.status_code == 200
+    assert "not added" in response.content.decode() or "required" in response.content.decode()
     assert not Passkey.objects.exists()
     assert mail.outbox == []
 
 
 def test_a_registration_without_user_verification_is_refused(world, client, device):
     client.force_login(world.parent)
-    assert add_passkey(client, device, verified=False).status_code == 400
+    assert add_passkey(client, device, verified=False).status_code == 200
     assert not Passkey.objects.exists()
 
 
@@ -108,14 +109,15 @@ def test_a_registration_challenge_works_once(world, client, device):
     url = reverse("accounts:passkey_add")
     assert client.post(url, {"name": "Eén", "credential": credential}).status_code == 302
     Passkey.objects.all().delete()
-    assert client.post(url, {"name": "Twee", "credential": credential}).status_code == 400
+    assert client.post(url, {"name": "Twee", "credential": credential}).status_code == 200
     assert not Passkey.objects.exists()
 
 
 def test_a_registration_without_a_name_keeps_nothing(world, client, device):
     client.force_login(world.parent)
     response = add_passkey(client, device, name="  ")
-    assert response.status_code == 400
+    assert response.status_code == 200
+    assert "not added" in response.content.decode() or "required" in response.content.decode()
     assert not Passkey.objects.exists()
 
 

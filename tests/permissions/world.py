@@ -16,7 +16,12 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from ouderportaal.accounts.models import AccountMailBatch, AccountMailItem, AccountState
+from ouderportaal.accounts.models import (
+    AccountMailBatch,
+    AccountMailItem,
+    AccountState,
+    Passkey,
+)
 from ouderportaal.changerequests.services import submit
 from ouderportaal.core.models import Custody, Guardian
 from ouderportaal.helpdesk.models import AppointmentRequest, Document, HelpPage
@@ -135,6 +140,13 @@ def _family_objects(side: Side) -> None:
             requested_by=side.parent,
             subject="Rekenen",
             preferred_times="dinsdag",
+        ),
+        passkey=Passkey.objects.create(
+            user=side.parent,
+            name="Telefoon",
+            credential_id=f"credential-{side.parent.pk}",
+            public_key=b"\xa5",
+            user_handle=f"handle-{side.parent.pk}",
         ),
     )
 

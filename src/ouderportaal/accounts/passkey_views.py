@@ -91,7 +91,7 @@ def login(request):
 # -- In the profile -----------------------------------------------------------------------
 
 
-def _page(request, form, status=200):
+def _page(request, form):
     return render(
         request,
         "accounts/passkeys.html",
@@ -101,7 +101,6 @@ def _page(request, form, status=200):
             "enabled": passkeys.enabled(),
             "offered": OFFER_PARAMETER in request.GET,
         },
-        status=status,
     )
 
 
@@ -150,7 +149,7 @@ def add(request):
                 % {"name": passkey.name},
             )
             return redirect("accounts:passkeys")
-    return _page(request, form, status=400)
+    return _page(request, form)
 
 
 @parent_view
