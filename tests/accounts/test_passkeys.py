@@ -9,9 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ouderportaal.accounts import flow
+from ouderportaal.accounts import flow, services
 from ouderportaal.accounts.models import LoginFailure, Passkey
 from ouderportaal.core.models import AuditEvent
+from tests.accounts.helpers import path_of
 from tests.factories import UserFactory
 from tests.passkey_authenticator import SoftAuthenticator
 
@@ -341,3 +342,28 @@ def test_the_profile_links_to_the_passkeys(world, client):
     client.force_login(world.parent)
     page = client.get(reverse("accounts:profile")).content.decode()
     assert reverse("accounts:passkeys") in page
+
+
+def test_a_passkey_is_offered_once_after_the_first_password(world):
+    new = UserFactory(username="FElAmrani", email="fatima@example.nl")
+    new.set_unusable_password()
+    new.save()
+    link = services.new_link(
+        new, valid_for=timezone.timedelta(days=7), base_url="http://testserver/"
+    )
+    client = Client()
+    form = client.get(path_of(link), follow=True).redirect_chain[-1][0]
+    chosen = "mijn eerste lange zin"
+    response = client.post(form, {"new_password1": chosen, "new_password2": chosen}, follow=True)
+    offer = f'<a href="{reverse("accounts:passkeys")}">Passkey toevoegen</a>'
+    assert offer in response.content.decode()
+    assert offer not in client.get(reverse("home"), follow=True).content.decode()
+
+
+def test_no_offer_after_a_reset_password(world):
+    link = services.new_link(world.parent, valid_for=timezone.timedelta(hours=1), base_url=PORTAL)
+    client = Client()
+    form = client.get(path_of(link), follow=True).redirect_chain[-1][0]
+    chosen = "een heel nieuwe zin nu"
+    response = client.post(form, {"new_password1": chosen, "new_password2": chosen}, follow=True)
+    assert "Passkey toevoegen" not in response.content.decode()

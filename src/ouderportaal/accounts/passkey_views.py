@@ -28,8 +28,6 @@ from ouderportaal.core.access import parent_view, public_view
 
 logger = logging.getLogger("ouderportaal.accounts.security")
 
-OFFER_PARAMETER = "aangeboden"
-
 
 def _require_enabled():
     if not passkeys.enabled():
@@ -99,7 +97,6 @@ def _page(request, form):
             "form": form,
             "passkeys": request.user.passkeys.all(),
             "enabled": passkeys.enabled(),
-            "offered": OFFER_PARAMETER in request.GET,
         },
     )
 

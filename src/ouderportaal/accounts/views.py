@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -230,11 +231,18 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
                 base_url = self.request.build_absolute_uri("/")
                 queue.enqueue(send_password_changed_notice, user.pk, "reset", base_url)
         del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
-        next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
         if not had_password and passkeys.enabled():
-            # Offered once, right after the first password: a passkey, or "not now".
-            next_url = reverse("accounts:passkeys") + "?aangeboden=1"
-        return flow.begin_login(self.request, user, next_url)
+            # Offered once, right after the first password; the message goes by itself.
+            messages.info(
+                self.request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("Your password is set. Next time, log in without typing it?"),
+                    reverse("accounts:passkeys"),
+                    _("Add a passkey"),
+                ),
+            )
+        return flow.begin_login(self.request, user, resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 set_password = public_view(SetPasswordView.as_view())
