@@ -83,7 +83,7 @@ def log_in(page, username, password):
     page.goto("/account/inloggen/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord", exact=True).fill(password)
-    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Inloggen", exact=True).click()
 
 
 def staff_log_in(page, user):
