@@ -331,8 +331,9 @@ def test_the_login_page_works_without_script(world, client):
     assert "<script>" not in page
 
 
-def test_without_a_portal_url_there_are_no_passkeys(world, client, settings):
-    settings.PORTAL_URL = ""
+@pytest.mark.parametrize("address", ["", "http://127.0.0.1:8000", "https://[::1]"])
+def test_without_a_portal_domain_there_are_no_passkeys(world, client, settings, address):
+    settings.PORTAL_URL = address
     page = client.get(reverse("accounts:login")).content.decode()
     assert "passkey-login-form" not in page
     assert client.post(reverse("accounts:passkey_login_options")).status_code == 404

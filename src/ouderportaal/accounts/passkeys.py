@@ -17,6 +17,7 @@ the portal's rules around it:
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import secrets
@@ -54,6 +55,8 @@ CHALLENGE_KEY = "accounts_passkey_challenge"
 CHALLENGE_SECONDS = 180
 REGISTER = "register"
 LOGIN = "login"
+# The name a phone shows next to the passkey.
+RP_NAME = "Ouderportaal"
 
 
 class PasskeyError(Exception):
@@ -65,12 +68,24 @@ def enabled() -> bool:
 
 
 def relying_party() -> tuple[str, str] | None:
-    """(RP ID, origin) from PORTAL_URL, or None when it is not set."""
+    """(RP ID, origin) from PORTAL_URL, or None when it is not set.
+
+    Browsers take only a domain name as RP ID (`localhost` included), never an IP
+    address, so a portal reached by its address has no passkeys.
+    """
     url = urlsplit(getattr(settings, "PORTAL_URL", "") or "")
-    if not url.scheme or not url.hostname:
+    if not url.scheme or not url.hostname or _is_ip_address(url.hostname):
         return None
     origin = f"{url.scheme}://{url.netloc}".lower()
     return url.hostname.lower(), origin
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _rp():
@@ -107,7 +122,7 @@ def registration_options(request, user) -> str:
     handle = secrets.token_bytes(32)
     options = generate_registration_options(
         rp_id=rp_id,
-        rp_name=str(getattr(settings, "PASSKEY_RP_NAME", "Ouderportaal")),
+        rp_name=RP_NAME,
         user_name=user.username,
         user_id=handle,
         user_display_name=user.get_full_name() or user.username,
