@@ -170,6 +170,17 @@ def test_a_replayed_assertion_is_refused(world, device):
     assert LoginFailure.objects.filter(user=world.parent, kind=LoginFailure.Kind.PASSKEY).exists()
 
 
+def test_a_login_challenge_works_once_also_without_a_counter(world, device):
+    # Synced passkeys keep no counter (always 0): only the challenge stops a replay.
+    registered(world.parent, device)
+    client = Client()
+    credential = device.get(login_options(client), counter_step=0)
+    assert log_in(client, credential).status_code == 302
+    response = log_in(client, credential)
+    assert response["Location"] == reverse("accounts:login")
+    assert AuditEvent.objects.filter(action="account.login").count() == 1
+
+
 def test_an_assertion_that_does_not_raise_the_counter_is_refused(world, device):
     passkey = registered(world.parent, device)
     client = Client()
