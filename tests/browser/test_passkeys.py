@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ouderportaal.accounts.models import Passkey
+from ouderportaal.core.models import AuditEvent
 from tests.browser.conftest import staff_log_in
 from tests.factories import PASSWORD
 
@@ -66,15 +67,19 @@ def test_a_parent_adds_a_passkey_and_logs_in_without_a_username(page, axe, world
     add_passkey(page, axe, "Telefoon")
     stored = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
     assert [c["isResidentCredential"] for c in stored["credentials"]] == [True]
-    log_out(page)
+    page.get_by_role("button", name="Uitloggen").click()
 
-    # Conditional UI: the browser offers the passkey with the username field; the
-    # virtual authenticator picks it at once, as a parent tapping the suggestion does.
+    # On the login page the browser offers the passkey with the username field
+    # (conditional UI); the virtual authenticator picks it at once, as a parent tapping
+    # the suggestion does. No username is typed.
+    expect(page).to_have_url(re.compile(r"/ouders/"))
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
     expect(page.get_by_text("Sanne").first).to_be_visible()
     expect(page.get_by_text("Thijs").first).to_be_visible()
     passkey = Passkey.objects.get(user=world.parent)
     assert passkey.last_used_at is not None
+    login = AuditEvent.objects.filter(action="account.login").latest("pk")
+    assert login.data["method"] == "passkey"
 
 
 def test_staff_with_a_passkey_reach_the_back_office_without_a_code(
