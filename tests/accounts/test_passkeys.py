@@ -114,6 +114,14 @@ def test_a_registration_challenge_works_once(world, client, device):
     assert not Passkey.objects.exists()
 
 
+def test_a_credential_belongs_to_one_account(world, client, device):
+    registered(world.parent, device)
+    client.force_login(world.other_parent)
+    response = add_passkey(client, device)
+    assert "niet toegevoegd" in response.content.decode()
+    assert list(Passkey.objects.values_list("user", flat=True)) == [world.parent.pk]
+
+
 def test_a_registration_without_a_name_keeps_nothing(world, client, device):
     client.force_login(world.parent)
     response = add_passkey(client, device, name="  ")

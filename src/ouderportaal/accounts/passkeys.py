@@ -25,7 +25,7 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from webauthn import (
     base64url_to_bytes,
@@ -46,6 +46,7 @@ from webauthn.helpers.structs import (
 
 from ouderportaal.accounts import throttle
 from ouderportaal.accounts.models import LoginFailure, Passkey
+from ouderportaal.accounts.tasks import send_passkey_notice
 from ouderportaal.core import audit, queue
 from ouderportaal.core.privacy import pseudonym
 
@@ -95,22 +96,23 @@ def _rp():
     return rp
 
 
-def _store_challenge(request, purpose: str, challenge: bytes) -> None:
+def _store_challenge(request, purpose: str, challenge: bytes, **extra) -> None:
     request.session[CHALLENGE_KEY] = {
         "purpose": purpose,
         "challenge": bytes_to_base64url(challenge),
         "at": time.time(),
+        **extra,
     }
 
 
-def _take_challenge(request, purpose: str) -> bytes:
+def _take_challenge(request, purpose: str) -> dict:
     """The session's challenge for this purpose, removed: it works once."""
     stored = request.session.pop(CHALLENGE_KEY, None)
     if not isinstance(stored, dict) or stored.get("purpose") != purpose:
         raise PasskeyError("no challenge for this step")
     if time.time() - stored.get("at", 0) > CHALLENGE_SECONDS:
         raise PasskeyError("the challenge expired")
-    return base64url_to_bytes(stored["challenge"])
+    return {**stored, "challenge": base64url_to_bytes(stored["challenge"])}
 
 
 # -- Adding a passkey ---------------------------------------------------------------------
@@ -136,43 +138,38 @@ def registration_options(request, user) -> str:
             for key in user.passkeys.all()
         ],
     )
-    _store_challenge(request, REGISTER, options.challenge)
-    request.session[CHALLENGE_KEY]["handle"] = bytes_to_base64url(handle)
+    _store_challenge(request, REGISTER, options.challenge, handle=bytes_to_base64url(handle))
     return options_to_json(options)
 
 
 def register(request, user, credential_json: str, name: str) -> Passkey:
     """Check the browser's answer to the options and keep the new passkey."""
-    stored = request.session.get(CHALLENGE_KEY) or {}
-    handle = stored.get("handle", "") if isinstance(stored, dict) else ""
-    challenge = _take_challenge(request, REGISTER)
+    stored = _take_challenge(request, REGISTER)
     rp_id, origin = _rp()
     try:
         verified = verify_registration_response(
             credential=credential_json,
-            expected_challenge=challenge,
+            expected_challenge=stored["challenge"],
             expected_rp_id=rp_id,
             expected_origin=origin,
             require_user_verification=True,
         )
     except (WebAuthnException, ValueError, KeyError, TypeError) as error:
         raise PasskeyError(f"registration refused: {error}") from error
-    credential_id = bytes_to_base64url(verified.credential_id)
-    with transaction.atomic():
-        if Passkey.objects.filter(credential_id=credential_id).exists():
-            raise PasskeyError("this credential is registered already")
-        passkey = Passkey.objects.create(
-            user=user,
-            name=name,
-            credential_id=credential_id,
-            public_key=verified.credential_public_key,
-            sign_count=verified.sign_count,
-            user_handle=handle,
-        )
-        audit.record("account.passkey.added", actor=user, obj=user, name=name)
-        from ouderportaal.accounts.tasks import send_passkey_notice
-
-        queue.enqueue(send_passkey_notice, user.pk, "added", name, _base_url(request))
+    try:
+        with transaction.atomic():
+            passkey = Passkey.objects.create(
+                user=user,
+                name=name,
+                credential_id=bytes_to_base64url(verified.credential_id),
+                public_key=verified.credential_public_key,
+                sign_count=verified.sign_count,
+                user_handle=stored.get("handle", ""),
+            )
+            audit.record("account.passkey.added", actor=user, obj=user, name=name)
+            queue.enqueue(send_passkey_notice, user.pk, "added", name, _base_url(request))
+    except IntegrityError as error:
+        raise PasskeyError("this credential is registered already") from error
     logger.info("passkey added for account %s", _account_ref(user))
     return passkey
 
@@ -187,8 +184,6 @@ def remove(request, passkey: Passkey) -> bool:
         last = not user.passkeys.exists()
         audit.record("account.passkey.removed", actor=user, obj=user, name=passkey.name, last=last)
         if last:
-            from ouderportaal.accounts.tasks import send_passkey_notice
-
             queue.enqueue(
                 send_passkey_notice, user.pk, "last_removed", passkey.name, _base_url(request)
             )
@@ -226,7 +221,7 @@ def authenticate(request, credential_json: str):
     account when the passkey is known, otherwise against the visitor's address.
     """
     try:
-        challenge = _take_challenge(request, LOGIN)
+        challenge = _take_challenge(request, LOGIN)["challenge"]
         credential = parse_authentication_credential_json(credential_json)
     except (PasskeyError, WebAuthnException, ValueError, KeyError, TypeError) as error:
         raise LoginRefused(str(error)) from error
