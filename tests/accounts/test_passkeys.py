@@ -114,6 +114,23 @@ def test_a_registration_challenge_works_once(world, client, device):
     assert not Passkey.objects.exists()
 
 
+def test_an_account_keeps_one_random_user_handle(world, client, device):
+    first = registered(world.parent, device)
+    second = registered(world.parent, SoftAuthenticator(RP_ID, PORTAL))
+    assert first.user_handle == second.user_handle
+    assert len(first.user_handle) == 43  # 32 random bytes, base64url
+    assert registered(world.other_parent, SoftAuthenticator(RP_ID, PORTAL)).user_handle != (
+        first.user_handle
+    )
+    client.force_login(world.parent)
+    options = json.loads(client.post(reverse("accounts:passkey_add_options")).content)
+    assert options["user"]["id"] == first.user_handle
+    assert {c["id"] for c in options["excludeCredentials"]} == {
+        first.credential_id,
+        second.credential_id,
+    }
+
+
 def test_a_credential_belongs_to_one_account(world, client, device):
     registered(world.parent, device)
     client.force_login(world.other_parent)

@@ -121,7 +121,9 @@ def _take_challenge(request, purpose: str) -> dict:
 def registration_options(request, user) -> str:
     """The options for `navigator.credentials.create()`, as JSON."""
     rp_id, _origin = _rp()
-    handle = secrets.token_bytes(32)
+    # One random handle per account (never its id), so a device keeps one passkey per account.
+    existing = user.passkeys.exclude(user_handle="").values_list("user_handle", flat=True).first()
+    handle = base64url_to_bytes(existing) if existing else secrets.token_bytes(32)
     options = generate_registration_options(
         rp_id=rp_id,
         rp_name=RP_NAME,
