@@ -119,9 +119,7 @@ class Preference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
     )
     off_kinds = models.JSONField(default=list, blank=True)
-    mode = models.CharField(
-        _("when"), max_length=8, choices=Mode.choices, default=Mode.DIRECT
-    )
+    mode = models.CharField(_("when"), max_length=8, choices=Mode.choices, default=Mode.DIRECT)
     digest_time = models.TimeField(_("time of the daily mail"), default=time(18))
     quiet_start = models.TimeField(_("no mail from"), default=time(21))
     quiet_end = models.TimeField(_("until"), default=time(7))

@@ -410,7 +410,11 @@ def deliver_for_user(user, at=None) -> int:
         Notification.objects.filter(pk__in=[n.pk for n in due]).update(
             state=Notification.State.SENT, mail=mail, sent_at=at
         )
-    logger.info("notification mail %s queued for %s", mail.pk, pseudonym(user.pk))
+    logger.info(
+        "notification mail %s queued for %s",
+        mail.pk,
+        pseudonym("notifications-user", str(user.pk), 16),
+    )
     return 1
 
 

@@ -46,8 +46,7 @@ def preferences(request):
         data = form.cleaned_data
         with transaction.atomic():
             preference = (
-                Preference.objects.select_for_update().filter(user=request.user).first()
-                or current
+                Preference.objects.select_for_update().filter(user=request.user).first() or current
             )
             old = audit.values_of(preference, PREFERENCE_FIELDS) if preference.pk else None
             preference.user = request.user
@@ -80,9 +79,7 @@ def unsubscribe(request, token):
     kinds = [k for k in data["k"] if k in Kind.values]
     labels = [Kind(k).label for k in kinds]
     if request.method != "POST":
-        return render(
-            request, "notifications/unsubscribe.html", {"labels": labels, "done": False}
-        )
+        return render(request, "notifications/unsubscribe.html", {"labels": labels, "done": False})
     with transaction.atomic():
         preference = Preference.objects.select_for_update().filter(user=user).first()
         if preference is None:
@@ -98,7 +95,10 @@ def unsubscribe(request, token):
             old={"off_kinds": old},
             new={"off_kinds": preference.off_kinds},
         )
-    logger.info("notifications switched off by one-click unsubscribe for %s", pseudonym(user.pk))
+    logger.info(
+        "notifications switched off by one-click unsubscribe for %s",
+        pseudonym("notifications-user", str(user.pk), 16),
+    )
     return render(request, "notifications/unsubscribe.html", {"labels": labels, "done": True})
 
 
