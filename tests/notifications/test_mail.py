@@ -17,7 +17,7 @@ from ouderportaal.schoolcontrol.tasks import record_effects
 from tests.factories import GroupFactory, StudentFactory, make_parent
 from tests.oncommit import committing
 from tests.schoolcontrol.helpers import lvs_result, moment, release
-from tests.smtp import smtp_server, text_of  # noqa: F401 - the fixture
+from tests.smtp import text_of
 
 
 @pytest.fixture(autouse=True)
@@ -82,9 +82,8 @@ def test_quiet_hours_hold_the_mail_until_seven(world, smtp_server):
     release(world.school, world.group.school_year, "M", moment(2027, 2, 12, 22))
     with at(2027, 2, 12, 22, 0):
         run_effects(world.school)
-    with at(2027, 2, 13, 6, 59):
-        with committing():
-            call_command("send-notifications", verbosity=0)
+    with at(2027, 2, 13, 6, 59), committing():
+        call_command("send-notifications", verbosity=0)
     assert smtp_server.count() == 0
     with at(2027, 2, 13, 7, 0):
         with committing():

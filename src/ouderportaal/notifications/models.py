@@ -85,6 +85,9 @@ class Notification(models.Model):
             models.Index(fields=["user", "seen_at"], name="notif_unseen_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.user_id}: {self.state}"
+
 
 class Mode(models.TextChoices):
     DIRECT = "direct", _("straight away")
@@ -108,6 +111,9 @@ class SchoolNotificationSettings(models.Model):
         verbose_name = _("notification settings")
         verbose_name_plural = _("notification settings")
 
+    def __str__(self) -> str:
+        return str(self.school)
+
     def enabled(self, kind: str) -> bool:
         return kind in self.kinds
 
@@ -127,3 +133,6 @@ class Preference(models.Model):
     class Meta:
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)

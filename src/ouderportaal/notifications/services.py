@@ -474,3 +474,81 @@ def notifications_for_user(user) -> list[dict]:
         .select_related("event__school", "event__student")
         .order_by("event__happened_at", "pk")
     ]
+
+
+# --- preferences -------------------------------------------------------------------
+
+PREFERENCE_FIELDS = ["off_kinds", "mode", "digest_time", "quiet_start", "quiet_end"]
+
+
+def save_preferences(user, *, kinds_on, mode, digest_time, quiet_start, quiet_end) -> Preference:
+    """Store a parent's choices (recorded with the old and new values)."""
+    from ouderportaal.core import audit
+
+    with transaction.atomic():
+        preference = Preference.objects.select_for_update().filter(user=user).first()
+        old = audit.values_of(preference, PREFERENCE_FIELDS) if preference else None
+        if preference is None:
+            preference = Preference(user=user)
+        preference.off_kinds = [k for k in Kind.values if k not in kinds_on]
+        preference.mode = mode
+        preference.digest_time = digest_time
+        preference.quiet_start = quiet_start
+        preference.quiet_end = quiet_end
+        preference.save()
+        new = audit.values_of(preference, PREFERENCE_FIELDS)
+        if old is not None:
+            old, new = audit.changed(old, new)
+        audit.record("notifications.preferences.changed", actor=user, old=old, new=new)
+    return preference
+
+
+def switch_off(user, kinds) -> Preference:
+    """The one-click unsubscribe: these kinds no longer mail this parent (logged)."""
+    from ouderportaal.core import audit
+
+    with transaction.atomic():
+        preference = Preference.objects.select_for_update().filter(user=user).first()
+        if preference is None:
+            preference = preference_for(user)
+            preference.user = user
+        old = sorted(preference.off_kinds)
+        preference.off_kinds = sorted(set(preference.off_kinds) | set(kinds))
+        preference.save()
+        audit.record(
+            "notifications.unsubscribed",
+            actor=user,
+            kinds=sorted(kinds),
+            old={"off_kinds": old},
+            new={"off_kinds": preference.off_kinds},
+        )
+    logger.info(
+        "notifications switched off by one-click unsubscribe for %s",
+        pseudonym("notifications-user", str(user.pk), 16),
+    )
+    return preference
+
+
+SCHOOL_SETTING_FIELDS = ["kinds", "default_mode", "default_digest_time"]
+
+
+def save_school_settings(settings, *, actor, kinds, default_mode, default_digest_time):
+    """Store which events mail a school's parents and its defaults for them."""
+    from ouderportaal.core import audit
+
+    with transaction.atomic():
+        old = audit.values_of(settings, SCHOOL_SETTING_FIELDS)
+        settings.kinds = sorted(kinds)
+        settings.default_mode = default_mode
+        settings.default_digest_time = default_digest_time
+        settings.save()
+        old, new = audit.changed(old, audit.values_of(settings, SCHOOL_SETTING_FIELDS))
+        audit.record(
+            "notifications.settings.changed",
+            actor=actor,
+            school=settings.school,
+            obj=settings,
+            old=old,
+            new=new,
+        )
+    return settings

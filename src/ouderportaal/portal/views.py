@@ -10,9 +10,9 @@ from ouderportaal.changerequests.services import pending_for_general_page
 from ouderportaal.core.access import child_view, parent_view, visible_students
 from ouderportaal.core.models import Guardian, GuardianLink, StaffMember
 from ouderportaal.notifications.services import unseen_for
+from ouderportaal.schoolcontrol.gates import attach_closed_portal, with_closed_portal
 from ouderportaal.schoolcontrol.models import ClosedPeriod
 from ouderportaal.schoolcontrol.rules import next_release
-from ouderportaal.schoolcontrol.gates import attach_closed_portal, with_closed_portal
 
 
 def _teachers_prefetch():
