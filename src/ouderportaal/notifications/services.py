@@ -55,12 +55,26 @@ def school_settings(school) -> SchoolNotificationSettings:
     return found or SchoolNotificationSettings(school=school, kinds=[str(k) for k in DEFAULT_KINDS])
 
 
-def preference_for(user) -> Preference:
-    """The parent's own choices, or the defaults of their (first) school."""
+def preference_for(user, school=None) -> Preference:
+    """The parent's own choices, or the defaults of `school` (else their first school)."""
     found = Preference.objects.filter(user=user).first()
-    if found is not None:
-        return found
-    school = (
+    return found if found is not None else default_preference(user, school)
+
+
+def default_preference(user, school=None, defaults=None) -> Preference:
+    """A parent without choices of their own gets the school's defaults."""
+    if defaults is None:
+        school_id = school.pk if school is not None else _first_school_id(user)
+        defaults = SchoolNotificationSettings.objects.filter(school_id=school_id).first()
+    preference = Preference(user=user)
+    if defaults is not None and defaults.pk is not None:
+        preference.mode = defaults.default_mode
+        preference.digest_time = defaults.default_digest_time
+    return preference
+
+
+def _first_school_id(user):
+    return (
         Student.objects.filter(
             guardian_links__guardian__user=user, guardian_links__custody=Custody.GEZAG
         )
@@ -68,13 +82,6 @@ def preference_for(user) -> Preference:
         .order_by("school")
         .first()
     )
-    preference = Preference(user=user)
-    if school is not None:
-        defaults = SchoolNotificationSettings.objects.filter(school_id=school).first()
-        if defaults is not None:
-            preference.mode = defaults.default_mode
-            preference.digest_time = defaults.default_digest_time
-    return preference
 
 
 def in_quiet_hours(preference: Preference, at: datetime) -> bool:
@@ -158,10 +165,12 @@ def record_events(
         return []
     events = Event.objects.filter(key__in=[e.key for e in new])
     parents = _parents_of([e.student_id for e in new])
-    enabled = school_settings(school).enabled(kind)
+    settings_row = school_settings(school)
+    enabled = settings_row.enabled(kind)
+    user_ids = {user_id for ids in parents.values() for user_id in ids}
+    preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=user_ids)}
     rows = []
     to_mail = set()
-    preferences = {}
     for event in events:
         for user_id in parents.get(event.student_id, ()):
             state = Notification.State.PENDING
@@ -171,9 +180,9 @@ def record_events(
                 state = Notification.State.OFF
             due = at
             if state == Notification.State.PENDING:
-                if user_id not in preferences:
-                    preferences[user_id] = _preference_by_id(user_id)
-                preference = preferences[user_id]
+                preference = preferences.get(user_id) or default_preference(
+                    None, defaults=settings_row
+                )
                 if kind in preference.off_kinds:
                     state = Notification.State.OFF
                 elif preference.mode == Mode.DIGEST:
@@ -200,12 +209,6 @@ def record_school_event(*, school, kind: str, cause: str, page: str, at=None) ->
         students=Student.objects.enrolled().filter(school=school),
         at=at,
     )
-
-
-def _preference_by_id(user_id) -> Preference:
-    from django.contrib.auth import get_user_model
-
-    return preference_for(get_user_model()(pk=user_id))
 
 
 def schedule_delivery(user_ids: list[int], due: datetime) -> None:
@@ -368,8 +371,11 @@ def unsubscribe_headers(url: str) -> dict:
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def deliver_for_user(user, at=None) -> int:
-    """Mail what is due for one parent in one mail; returns 1 when a mail was queued."""
+def deliver_for_user(user, at=None, loaded: dict | None = None) -> int:
+    """Mail what is due for one parent in one mail; returns 1 when a mail was queued.
+
+    `loaded`: the parents' own preference rows by user id, when the caller loaded them
+    for many parents at once (with "defaults" by school id)."""
     at = at or timezone.now()
     with transaction.atomic():
         due = list(
@@ -380,7 +386,15 @@ def deliver_for_user(user, at=None) -> int:
         )
         if not due:
             return 0
-        preference = preference_for(user)
+        school = due[0].event.school
+        if loaded is None:
+            preference = preference_for(user, school)
+        elif user.pk in loaded:
+            preference = loaded[user.pk]
+        else:
+            if school.pk not in loaded["defaults"]:
+                loaded["defaults"][school.pk] = school_settings(school)
+            preference = default_preference(user, defaults=loaded["defaults"][school.pk])
         switched_off = [n.pk for n in due if n.event.kind in preference.off_kinds]
         if switched_off:
             Notification.objects.filter(pk__in=switched_off).update(state=Notification.State.OFF)
@@ -398,7 +412,6 @@ def deliver_for_user(user, at=None) -> int:
             )
             return 0
         context = mail_context(user, due)
-        school = due[0].event.school
         mail = queue_mail(
             to=user.email,
             template="notifications/mail/news",
@@ -418,12 +431,24 @@ def deliver_for_user(user, at=None) -> int:
     return 1
 
 
+# Parents mailed per transaction: one commit per parent would make a school's release
+# wait on the disk 1,800 times.
+DELIVERY_CHUNK = 200
+
+
 def deliver(user_ids, at=None) -> int:
     from django.contrib.auth import get_user_model
 
     sent = 0
-    for user in get_user_model().objects.filter(pk__in=user_ids, is_active=True):
-        sent += deliver_for_user(user, at)
+    user_ids = sorted(user_ids)
+    defaults: dict = {}
+    for start in range(0, len(user_ids), DELIVERY_CHUNK):
+        chunk = user_ids[start : start + DELIVERY_CHUNK]
+        loaded: dict = {p.user_id: p for p in Preference.objects.filter(user_id__in=chunk)}
+        loaded["defaults"] = defaults
+        with transaction.atomic():
+            for user in get_user_model().objects.filter(pk__in=chunk, is_active=True):
+                sent += deliver_for_user(user, at, loaded)
     return sent
 
 
