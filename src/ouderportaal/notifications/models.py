@@ -82,6 +82,7 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "due_at"], name="notif_pending_idx"),
+            models.Index(fields=["user", "state", "due_at"], name="notif_user_pending_idx"),
             models.Index(fields=["user", "seen_at"], name="notif_unseen_idx"),
         ]
 
