@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ouderportaal.changerequests",
     "ouderportaal.helpdesk",
     "ouderportaal.imports",
+    "ouderportaal.notifications",
     "django_tasks_db",
     "ouderportaal.accounts.apps.PortalAdminConfig",
     "django.contrib.auth",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "ouderportaal.accounts.middleware.LoginSessionMiddleware",
     "ouderportaal.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ouderportaal.notifications.middleware.MarkSeenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("beheer/", include("ouderportaal.helpdesk.staff_urls")),
     path("beheer/", include("ouderportaal.accounts.staff_urls")),
     path("beheer/", include("ouderportaal.changerequests.staff_urls")),
+    path("", include("ouderportaal.notifications.urls")),
 ]
 
 # Django's admin only when the installation asks for it; otherwise the address is unknown.

@@ -143,7 +143,7 @@ def test_every_model_a_staff_view_may_reach_has_a_path_to_its_school():
             missing.append(model._meta.label_lower)
     # Not one school's data: people, boards, schools, login bookkeeping, the audit trail
     # of logins, a person's once-only form tokens, and rows only reached through a
-    # pupil's result row.
+    # pupil's result row, a person's own mail choices.
     assert set(missing) <= {
         "accounts.user",
         "accounts.accountstate",
@@ -151,6 +151,7 @@ def test_every_model_a_staff_view_may_reach_has_a_path_to_its_school():
         "core.formsubmission",
         "core.board",
         "core.school",
+        "notifications.preference",
     }, sorted(missing)
     with pytest.raises(ImproperlyConfigured):
         scoped(None, Board)

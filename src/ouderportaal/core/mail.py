@@ -45,8 +45,15 @@ MAX_RETRY_DELAY = timedelta(hours=1)
 
 
 def build_message(
-    *, to: str, template: str, context: dict, language: str = "nl", school=None
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str = "nl",
+    school=None,
+    headers: dict | None = None,
 ) -> EmailMultiAlternatives:
+    """Render one mail; `headers` adds headers such as List-Unsubscribe (RFC 8058)."""
     context = {**context, "school": school}
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
@@ -65,6 +72,7 @@ def build_message(
             "Message-ID": make_msgid(domain=domain),
             "Date": formatdate(localtime=True),
             "Auto-Submitted": "auto-generated",
+            **(headers or {}),
         },
     )
     message.attach_alternative(html, "text/html")
@@ -98,11 +106,22 @@ def _deserialise(data: dict) -> EmailMultiAlternatives:
 
 
 def queue_mail(
-    *, to: str, template: str, context: dict, language: str = "nl", school=None
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str = "nl",
+    school=None,
+    headers: dict | None = None,
 ) -> OutgoingMail:
     """Render one mail into the outbox and queue its delivery; returns the outbox row."""
     message = build_message(
-        to=to, template=template, context=context, language=language, school=school
+        to=to,
+        template=template,
+        context=context,
+        language=language,
+        school=school,
+        headers=headers,
     )
     now = timezone.now()
     with transaction.atomic():
@@ -119,14 +138,27 @@ def queue_mail(
 
 
 def send_templated_mail(
-    *, to: str, template: str, context: dict, language: str = "nl", school=None
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str = "nl",
+    school=None,
+    headers: dict | None = None,
 ) -> bool:
     """Queue one mail for sending; returns True once it is in the outbox.
 
     Called inside a transaction, the mail is part of it: it is sent only after the
     commit, and not at all when the transaction is rolled back.
     """
-    queue_mail(to=to, template=template, context=context, language=language, school=school)
+    queue_mail(
+        to=to,
+        template=template,
+        context=context,
+        language=language,
+        school=school,
+        headers=headers,
+    )
     return True
 
 

@@ -29,6 +29,7 @@ SCHOOL_PATHS: dict[str, str] = {
     "accounts.guardianaccountmail": "guardian__school",
     "changerequests.requestedchange": "request__school",
     "core.guardianlink": "guardian__school",
+    "notifications.notification": "event__school",
     "results.methodresultpart": "result__school",
     "results.methodtestpart": "test__school",
 }
