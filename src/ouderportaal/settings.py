@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ouderportaal.changerequests",
     "ouderportaal.helpdesk",
     "ouderportaal.imports",
+    "ouderportaal.privacy",
     "django_tasks_db",
     "ouderportaal.accounts.apps.PortalAdminConfig",
     "django.contrib.auth",
@@ -149,6 +150,14 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 1) * 3600
 # their profile (hours), or started by the school's data (days: mail may wait unread).
 RECOVERY_CONFIRM_HOURS = env_int("RECOVERY_CONFIRM_HOURS", 24)
 RECOVERY_CONFIRM_SCHOOL_DAYS = env_int("RECOVERY_CONFIRM_SCHOOL_DAYS", 14)
+
+# Privacy (privacy app): the access log of staff reads, the parent's export and what
+# `apply-retention` keeps. A school's own terms (pupils, logs) are in its settings page.
+PRIVACY_ACCESS_LOG = env_bool("PRIVACY_ACCESS_LOG", True)
+PRIVACY_EXPORT_MINUTES = env_int("PRIVACY_EXPORT_MINUTES", 30)
+PRIVACY_LOGIN_FAILURE_DAYS = env_int("PRIVACY_LOGIN_FAILURE_DAYS", 30)
+PRIVACY_OUTBOX_DAYS = env_int("PRIVACY_OUTBOX_DAYS", 90)
+PRIVACY_SUBMISSION_DAYS = env_int("PRIVACY_SUBMISSION_DAYS", 30)
 # Staff must log in with a code from an authenticator app as well (TOTP).
 STAFF_REQUIRE_TOTP = env_bool("STAFF_REQUIRE_TOTP", True)
 # Django's admin at /django-admin/ (superusers, through the portal's login with a second
