@@ -50,6 +50,7 @@ PERSONAS = [
     "administration",
     "portal_manager",
     "teacher",
+    "other_teacher",
     "other_staff",
     "superuser",
 ]
@@ -58,6 +59,7 @@ STAFF_ROLES = {
     "administration": {"administration"},
     "portal_manager": {"portal_manager"},
     "teacher": {"teacher"},
+    "other_teacher": {"teacher"},
 }
 READ_LOG_ACTIONS = {"schoolcontrol.preview.viewed"}
 # The visitor's own session is saved on every request; it is not school data.
@@ -96,6 +98,10 @@ BUILDERS = _collect("URL_KWARGS", {})
 POST_DATA = _collect("POST_DATA", {})
 NOT_OBJECTS = _collect("NOT_OBJECTS", set())
 ALLOWED_PERSONAS = _collect("ALLOWED_PERSONAS", {})
+# Pages about the pupils of a group (their results, appointments, their guardians'
+# contact data): a teacher of another group of the same school (`other_teacher`, 7A)
+# gets 404 for the family in 5A.
+OWN_GROUPS_ONLY = _collect("OWN_GROUPS_ONLY", set())
 
 
 @pytest.fixture(scope="module")
@@ -170,6 +176,8 @@ def expected_allowed(rule, roles, persona, name=None) -> bool:
     if rule == "child":
         return persona == "parent"
     if rule == "staff":
+        if persona == "other_teacher" and name in OWN_GROUPS_ONLY:
+            return False
         held = STAFF_ROLES.get(persona, set())
         return bool(held) and (not roles or bool(held & set(roles)))
     raise AssertionError(f"unknown access rule {rule!r}")

@@ -17,9 +17,7 @@ class PrivacyConfig(AppConfig):
         from ouderportaal.privacy.accesslog import record_staff_read
 
         register_read_recorder(record_staff_read)
-        register_child_tab(
-            MenuEntry("privacy", "privacy:child_reads", _("Who looked?"), order=95)
-        )
+        register_child_tab(MenuEntry("privacy", "privacy:child_reads", _("Who looked?"), order=95))
         register_backoffice_entry(
             MenuEntry(
                 "privacy",

@@ -201,13 +201,9 @@ def _access_log(children, guardians) -> list[dict]:
 
 def _account_events(user) -> list[dict]:
     events = AuditEvent.objects.filter(
-        Q(object_type=get_user_model()._meta.label_lower, object_id=str(user.pk))
-        | Q(actor=user)
+        Q(object_type=get_user_model()._meta.label_lower, object_id=str(user.pk)) | Q(actor=user)
     )
-    return [
-        {"at": event.at, "action": event.action}
-        for event in events.order_by("at", "pk")
-    ]
+    return [{"at": event.at, "action": event.action} for event in events.order_by("at", "pk")]
 
 
 def collect(user) -> dict:

@@ -98,7 +98,9 @@ def entries_for(student, user) -> list[Entry]:
             )
             entries.append(Entry(event.at, name(event.actor), _roles(roles), what, "change"))
         else:
-            entries.append(Entry(event.at, event.actor.get_full_name(), str(_("parent")), what, "change"))
+            entries.append(
+                Entry(event.at, event.actor.get_full_name(), str(_("parent")), what, "change")
+            )
     entries.extend(_imports(student, since))
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 

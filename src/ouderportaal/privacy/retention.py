@@ -54,8 +54,8 @@ def _delete_results(pupils, counts: Counter) -> None:
     for model, key in ((MethodResult, "method_results"), (LvsResult, "lvs_results")):
         rows = model.objects.filter(student__in=pupils)
         while rows.exists():
-            counts[key] += rows.filter(superseded_by__isnull=True).delete()[1].get(
-                model._meta.label, 0
+            counts[key] += (
+                rows.filter(superseded_by__isnull=True).delete()[1].get(model._meta.label, 0)
             )
 
 

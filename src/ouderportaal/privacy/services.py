@@ -13,15 +13,15 @@ def save_settings(form, *, actor):
     """Save the school's privacy settings and record the old and the new values."""
     with transaction.atomic():
         policy = form.instance
-        old = (
-            audit.values_of(type(policy).objects.get(pk=policy.pk), FIELDS)
-            if policy.pk
-            else {}
-        )
+        old = audit.values_of(type(policy).objects.get(pk=policy.pk), FIELDS) if policy.pk else {}
         policy = form.save()
         before, after = audit.changed(old, audit.values_of(policy, FIELDS))
         audit.record(
-            "privacy.settings.changed", actor=actor, school=policy.school, obj=policy,
-            old=before, new=after,
+            "privacy.settings.changed",
+            actor=actor,
+            school=policy.school,
+            obj=policy,
+            old=before,
+            new=after,
         )
     return policy

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -72,6 +72,14 @@ def my_data(request):
     return render(request, "privacy/my_data.html", {"export": export, "link": link})
 
 
+def _gone(request):
+    messages.error(
+        request,
+        _("This download link no longer works: it was used or has expired. Prepare a new one."),
+    )
+    return redirect("privacy:my_data")
+
+
 @parent_view
 def download(request, token):
     """The prepared zip, once, within PRIVACY_EXPORT_MINUTES of being ready."""
@@ -79,9 +87,9 @@ def download(request, token):
     try:
         claim = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
     except signing.BadSignature:
-        raise Http404 from None
+        claim = {}
     if claim.get("user") != request.user.pk:
-        raise Http404
+        return _gone(request)
     cutoff = timezone.now() - timedelta(minutes=settings.PRIVACY_EXPORT_MINUTES)
     with transaction.atomic():
         export = (
@@ -95,7 +103,7 @@ def download(request, token):
             .first()
         )
         if export is None:
-            raise Http404
+            return _gone(request)
         content = bytes(export.content)
         DataExport.objects.filter(pk=export.pk).update(
             state=DataExport.State.DOWNLOADED, content=b"", downloaded_at=timezone.now()
@@ -146,7 +154,5 @@ def register(request, membership):
         {"school": school, "policy": PrivacySettings.of(school), "terms": history.terms()},
     )
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="verwerkingsregister-{school.slug}.md"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="verwerkingsregister-{school.slug}.md"'
     return response
