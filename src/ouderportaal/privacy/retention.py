@@ -123,7 +123,7 @@ def apply_retention(*, dry_run: bool = False) -> dict[str, int]:
             _delete_pupils(school, policy, today, counts)
             _delete_logs(school, policy, now, counts)
         _delete_installation_wide(now, counts)
-        result = {key: value for key, value in sorted(counts.items())}
+        result = dict(sorted(counts.items()))
         if dry_run:
             transaction.set_rollback(True)
         else:

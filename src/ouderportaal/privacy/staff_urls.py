@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ouderportaal.privacy import views
+from ouderportaal.privacy import staff_views as views
 
 app_name = "privacyadmin"
 urlpatterns = [

@@ -12,22 +12,19 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ouderportaal.core import audit, submissions
-from ouderportaal.core.access import child_view, parent_view, public_view, staff_view
+from ouderportaal.core.access import child_view, parent_view, public_view
 from ouderportaal.core.models import School
 from ouderportaal.core.queue import enqueue
-from ouderportaal.core.scoping import scoped
 from ouderportaal.privacy import history
-from ouderportaal.privacy.forms import PrivacySettingsForm
 from ouderportaal.privacy.models import DataExport, PrivacySettings
 from ouderportaal.privacy.tasks import prepare_export
 
 PAGE_SIZE = 50
-TOKEN_SALT = "ouderportaal.privacy.export"
+EXPORT_LINK_SALT = "ouderportaal.privacy.export"
 
 
 @child_view()
@@ -65,10 +62,10 @@ def my_data(request):
         return redirect("privacy:my_data")
     export = DataExport.objects.filter(user=request.user).order_by("-requested_at", "-pk").first()
     link = None
-    if export is not None and export.state == DataExport.State.READY:
-        if _valid_until(export) > timezone.now():
-            token = signing.dumps({"export": export.pk, "user": request.user.pk}, salt=TOKEN_SALT)
-            link = {"token": token, "until": _valid_until(export)}
+    ready = export is not None and export.state == DataExport.State.READY
+    if ready and _valid_until(export) > timezone.now():
+        token = signing.dumps({"export": export.pk, "user": request.user.pk}, salt=EXPORT_LINK_SALT)
+        link = {"token": token, "until": _valid_until(export)}
     return render(request, "privacy/my_data.html", {"export": export, "link": link})
 
 
@@ -85,7 +82,7 @@ def download(request, token):
     """The prepared zip, once, within PRIVACY_EXPORT_MINUTES of being ready."""
     max_age = settings.PRIVACY_EXPORT_MINUTES * 60 + 3600
     try:
-        claim = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
+        claim = signing.loads(token, salt=EXPORT_LINK_SALT, max_age=max_age)
     except signing.BadSignature:
         claim = {}
     if claim.get("user") != request.user.pk:
@@ -124,35 +121,3 @@ def statement(request, school):
         "privacy/statement.html",
         {"school": found, "policy": PrivacySettings.of(found), "terms": history.terms()},
     )
-
-
-@staff_view("portal_manager")
-def settings_view(request, membership):
-    policy = scoped(membership, PrivacySettings).first() or PrivacySettings(
-        school=membership.school
-    )
-    form = PrivacySettingsForm(request.POST or None, instance=policy)
-    if request.method == "POST" and form.is_valid():
-        from ouderportaal.privacy.services import save_settings
-
-        save_settings(form, actor=request.user)
-        messages.success(request, _("The privacy settings have been saved."))
-        return redirect("privacyadmin:settings", school=membership.school.slug)
-    return render(
-        request,
-        "privacy/staff/settings.html",
-        {"membership": membership, "section": "privacy", "form": form},
-    )
-
-
-@staff_view("portal_manager", "administration")
-def register(request, membership):
-    """The portal's entry in the school's processing register, as Markdown for the FG."""
-    school = membership.school
-    text = render_to_string(
-        "privacy/register.md",
-        {"school": school, "policy": PrivacySettings.of(school), "terms": history.terms()},
-    )
-    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="verwerkingsregister-{school.slug}.md"'
-    return response
