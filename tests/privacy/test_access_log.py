@@ -178,9 +178,10 @@ def test_logging_can_be_switched_off(world, client, settings):
 
 
 def test_imports_and_automatic_changes_are_shown_as_such(world, client):
+    from django.utils import timezone
+
     from ouderportaal.core import audit
     from ouderportaal.imports.models import ImportRun
-    from django.utils import timezone
 
     audit.record("results.released", school=world.school, student=world.child)
     ImportRun.objects.create(
