@@ -24,3 +24,5 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Tests serve static files through Django itself; no collected files are needed.
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
+# Every staff read is written at once, so a test sees it right after the page.
+PRIVACY_ACCESS_LOG_BATCH = 1

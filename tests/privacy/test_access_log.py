@@ -240,3 +240,28 @@ class TestMinimisation:
         assert guardian.email not in page
         client.force_login(world.teacher)
         assert guardian.email in client.get(url).content.decode()
+
+
+def test_reads_are_written_in_batches(world, client, settings):
+    settings.PRIVACY_ACCESS_LOG_BATCH = 3
+    settings.PRIVACY_ACCESS_LOG_SECONDS = 3600
+    client.force_login(world.staff)
+    url = reverse(
+        "backoffice:student", kwargs={"school": "de-ark", "student": world.child.public_id}
+    )
+    client.get(url)
+    client.get(url)
+    assert not StaffRead.objects.exists()
+    client.get(url)
+    assert StaffRead.objects.count() == 3
+
+
+def test_a_batch_is_written_when_its_oldest_read_is_due(world, client, settings):
+    settings.PRIVACY_ACCESS_LOG_BATCH = 100
+    settings.PRIVACY_ACCESS_LOG_SECONDS = 0
+    client.force_login(world.staff)
+    url = reverse(
+        "backoffice:student", kwargs={"school": "de-ark", "student": world.child.public_id}
+    )
+    client.get(url)
+    assert StaffRead.objects.count() == 1

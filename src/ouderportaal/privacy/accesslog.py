@@ -4,14 +4,26 @@ A back-office page declares the kind of data it shows in its access decorator,
 `@staff_view("teacher", reads="results")`; `core.access` then calls `record_staff_read`
 after the page answered 200. The pupils come from the URL's arguments (a pupil, a
 guardian, a group, a change request, an appointment request), so a view needs no code
-of its own. One insert per page; an error here is logged by core.access and never
-breaks the page.
+of its own. An error here is logged by core.access and never breaks the page.
+
+Rows are written in batches: a process keeps up to `PRIVACY_ACCESS_LOG_BATCH` reads and
+writes them with one insert when the batch is full, when the oldest is
+`PRIVACY_ACCESS_LOG_SECONDS` old (checked at the end of every request), and when the
+process ends. A page therefore pays one indexed lookup and, now and then, one insert
+(see scripts/bench_access_log.py); a process that is killed hard loses at most one
+batch. With a batch of 1 every read is written at once (the tests).
 """
 
 from __future__ import annotations
 
+import atexit
+import logging
+import threading
+import time
+
 from django.apps import apps
 from django.conf import settings
+from django.core.signals import request_finished
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -74,6 +86,46 @@ def role_keys(membership, roles) -> str:
     return ",".join(used or held)
 
 
+logger = logging.getLogger("ouderportaal.privacy")
+_pending: list[StaffRead] = []
+_since = [0.0]  # when the oldest pending read was made (time.monotonic)
+_lock = threading.Lock()
+
+
+def flush() -> int:
+    """Write the reads this process still holds, in one insert."""
+    with _lock:
+        rows = _pending[:]
+        _pending.clear()
+    if not rows:
+        return 0
+    if connection.in_atomic_block:
+        with transaction.atomic():  # a failed insert must not spoil the page's transaction
+            StaffRead.objects.bulk_create(rows)
+    else:
+        StaffRead.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _flush_when_due(**kwargs) -> None:
+    if _pending and time.monotonic() - _since[0] >= settings.PRIVACY_ACCESS_LOG_SECONDS:
+        try:
+            flush()
+        except Exception:
+            logger.exception("Staff reads could not be written.")
+
+
+def _flush_at_exit() -> None:
+    try:
+        flush()
+    except Exception:
+        logger.exception("Staff reads could not be written.")
+
+
+request_finished.connect(_flush_when_due, dispatch_uid="privacy.flush_staff_reads")
+atexit.register(_flush_at_exit)
+
+
 def record_staff_read(request, membership, kind, roles, url_kwargs) -> None:
     if not settings.PRIVACY_ACCESS_LOG:
         return
@@ -92,8 +144,10 @@ def record_staff_read(request, membership, kind, roles, url_kwargs) -> None:
         )
         for student, guardian in subjects_of(membership.school_id, url_kwargs)
     ]
-    if connection.in_atomic_block:
-        with transaction.atomic():  # a failed insert must not spoil the page's transaction
-            StaffRead.objects.bulk_create(rows)
-    else:
-        StaffRead.objects.bulk_create(rows)
+    with _lock:
+        if not _pending:
+            _since[0] = time.monotonic()
+        _pending.extend(rows)
+        full = len(_pending) >= settings.PRIVACY_ACCESS_LOG_BATCH
+    if full:
+        flush()
