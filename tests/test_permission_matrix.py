@@ -14,8 +14,8 @@ another family's change request under one's own child. That must be refused too,
 view that forgets to fetch through its school (core.scoping) fails here.
 
 A GET changes nothing: no table changes, the audit trail included. The one exception is
-the read log of the staff preview (`schoolcontrol.preview.viewed`): who looked at a
-family's portal is recorded on purpose. (Release and period effects are also recorded
+the read log of the staff preview (`schoolcontrol.preview.viewed`) and the access log of
+staff reads (privacy app): who looked at a family's data is recorded on purpose. (Release and period effects are also recorded
 lazily when the schedule is shown; the world's dates are in the future, so none is due.)
 
 The world is built once per module (tests/permissions/world.py); every request runs in
@@ -50,6 +50,7 @@ PERSONAS = [
     "administration",
     "portal_manager",
     "teacher",
+    "other_teacher",
     "other_staff",
     "superuser",
 ]
@@ -58,6 +59,7 @@ STAFF_ROLES = {
     "administration": {"administration"},
     "portal_manager": {"portal_manager"},
     "teacher": {"teacher"},
+    "other_teacher": {"teacher"},
 }
 READ_LOG_ACTIONS = {"schoolcontrol.preview.viewed"}
 # The visitor's own session is saved on every request; it is not school data.
@@ -101,6 +103,10 @@ BUILDERS = _collect("URL_KWARGS", {})
 POST_DATA = _collect("POST_DATA", {})
 NOT_OBJECTS = _collect("NOT_OBJECTS", set())
 ALLOWED_PERSONAS = _collect("ALLOWED_PERSONAS", {})
+# Pages about the pupils of a group (their results, appointments, their guardians'
+# contact data): a teacher of another group of the same school (`other_teacher`, 7A)
+# gets 404 for the family in 5A.
+OWN_GROUPS_ONLY = _collect("OWN_GROUPS_ONLY", set())
 
 
 @pytest.fixture(scope="module")
@@ -175,6 +181,8 @@ def expected_allowed(rule, roles, persona, name=None) -> bool:
     if rule == "child":
         return persona == "parent"
     if rule == "staff":
+        if persona == "other_teacher" and name in OWN_GROUPS_ONLY:
+            return False
         held = STAFF_ROLES.get(persona, set())
         return bool(held) and (not roles or bool(held & set(roles)))
     raise AssertionError(f"unknown access rule {rule!r}")

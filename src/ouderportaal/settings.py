@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ouderportaal.helpdesk",
     "ouderportaal.imports",
     "ouderportaal.notifications",
+    "ouderportaal.privacy",
     "django_tasks_db",
     "ouderportaal.accounts.apps.PortalAdminConfig",
     "django.contrib.auth",
@@ -151,6 +152,16 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 1) * 3600
 # their profile (hours), or started by the school's data (days: mail may wait unread).
 RECOVERY_CONFIRM_HOURS = env_int("RECOVERY_CONFIRM_HOURS", 24)
 RECOVERY_CONFIRM_SCHOOL_DAYS = env_int("RECOVERY_CONFIRM_SCHOOL_DAYS", 14)
+
+# Privacy (privacy app): the access log of staff reads, the parent's export and what
+# `apply-retention` keeps. A school's own terms (pupils, logs) are in its settings page.
+PRIVACY_ACCESS_LOG = env_bool("PRIVACY_ACCESS_LOG", True)
+PRIVACY_ACCESS_LOG_BATCH = env_int("PRIVACY_ACCESS_LOG_BATCH", 20)
+PRIVACY_ACCESS_LOG_SECONDS = env_int("PRIVACY_ACCESS_LOG_SECONDS", 5)
+PRIVACY_EXPORT_MINUTES = env_int("PRIVACY_EXPORT_MINUTES", 30)
+PRIVACY_LOGIN_FAILURE_DAYS = env_int("PRIVACY_LOGIN_FAILURE_DAYS", 30)
+PRIVACY_OUTBOX_DAYS = env_int("PRIVACY_OUTBOX_DAYS", 90)
+PRIVACY_SUBMISSION_DAYS = env_int("PRIVACY_SUBMISSION_DAYS", 30)
 # Staff must log in with a code from an authenticator app as well (TOTP).
 STAFF_REQUIRE_TOTP = env_bool("STAFF_REQUIRE_TOTP", True)
 # Django's admin at /django-admin/ (superusers, through the portal's login with a second

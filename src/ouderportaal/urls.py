@@ -12,6 +12,8 @@ urlpatterns = [
     path("ouders/", include("ouderportaal.portal.urls")),
     path("ouders/", include("ouderportaal.results.urls")),
     path("ouders/", include("ouderportaal.changerequests.urls")),
+    path("ouders/", include("ouderportaal.privacy.urls")),
+    path("privacy/", include("ouderportaal.privacy.public_urls")),
     path("hulp/", include("ouderportaal.helpdesk.urls")),
     path("beheer/", include("ouderportaal.backoffice.urls")),
     path("beheer/", include("ouderportaal.schoolcontrol.urls")),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("beheer/", include("ouderportaal.accounts.staff_urls")),
     path("beheer/", include("ouderportaal.changerequests.staff_urls")),
     path("", include("ouderportaal.notifications.urls")),
+    path("beheer/", include("ouderportaal.privacy.staff_urls")),
 ]
 
 # Django's admin only when the installation asks for it; otherwise the address is unknown.

@@ -102,6 +102,7 @@ def test_the_scan_finds_the_staff_modules():
         "imports/views.py",
         "results/staff_views.py",
         "schoolcontrol/views.py",
+        "privacy/staff_views.py",
     } <= names
 
 
@@ -143,8 +144,11 @@ def test_every_model_a_staff_view_may_reach_has_a_path_to_its_school():
             missing.append(model._meta.label_lower)
     # Not one school's data: people, boards, schools, login bookkeeping, the audit trail
     # of logins, a person's once-only form tokens, and rows only reached through a
-    # pupil's result row, a person's own mail choices.
+    # pupil's result row, a person's own mail choices, a parent's data export (one
+    # person, any school) and the installation's retention runs.
     assert set(missing) <= {
+        "privacy.dataexport",
+        "privacy.retentionrun",
         "accounts.user",
         "accounts.accountstate",
         "accounts.loginfailure",

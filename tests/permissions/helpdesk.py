@@ -27,3 +27,5 @@ POST_DATA = {
 }
 # Pages whose view narrows its decorator's rule: only parents of a pupil at the school.
 ALLOWED_PERSONAS = {"helpdesk:acknowledge_rules": {"parent", "other_parent"}}
+# A teacher of another group gets 404 for these pages about a pupil of 5A.
+OWN_GROUPS_ONLY = {"helpdeskadmin:appointment"}

@@ -12,3 +12,5 @@ def _grid(side):
 
 
 POST_DATA = {"resultsadmin:grid": _grid}
+# A teacher of another group gets 404 for these pages about a pupil of 5A.
+OWN_GROUPS_ONLY = {"resultsadmin:group", "resultsadmin:grid", "resultsadmin:pupil"}

@@ -175,6 +175,8 @@ def build_world() -> MatrixWorld:
 
     director = staff("directie")
     teacher = staff("juf.anna", is_administration=False, is_portal_manager=False)
+    other_teacher = staff("meester.bram", is_administration=False, is_portal_manager=False)
+    GroupFactory(school=school, name="7A", jaargroep="7").teachers.add(other_teacher)
     staff("administratie", is_teacher=False, is_portal_manager=False)
     staff("portaalbeheer", is_teacher=False, is_administration=False)
     other_staff = staff("elders.admin", at=other_school)
@@ -202,6 +204,7 @@ def build_world() -> MatrixWorld:
         "administration": users.get(username="administratie"),
         "portal_manager": users.get(username="portaalbeheer"),
         "teacher": teacher.user,
+        "other_teacher": other_teacher.user,
         "other_staff": other_staff.user,
         "superuser": superuser,
     }

@@ -35,7 +35,7 @@ def _settings_of(membership):
     return get_or_create_scoped(membership, SchoolAccountSettings)
 
 
-@staff_view(*ROLES)
+@staff_view(*ROLES, reads="guardian")
 def overview(request, membership):
     school = membership.school
     guardians = services.annotate_eligibility(scoped(membership, Guardian))
@@ -79,7 +79,7 @@ def overview(request, membership):
     )
 
 
-@staff_view(*ROLES)
+@staff_view(*ROLES, reads="guardian")
 def group_guardians(request, membership, group):
     group = get_scoped_or_404(membership, Group, pk=group)
     pupils = scoped(membership, Student).enrolled().filter(group=group)
@@ -108,7 +108,7 @@ def group_guardians(request, membership, group):
     )
 
 
-@staff_view(*ROLES)
+@staff_view(*ROLES, reads="guardian")
 def guardian_detail(request, membership, guardian):
     school = membership.school
     guardian = get_object_or_404(
@@ -263,7 +263,7 @@ def send(request, membership):
     return redirect("accountadmin:batch", school=school.slug, batch=batch.pk)
 
 
-@staff_view(*ROLES)
+@staff_view(*ROLES, reads="guardian")
 def batch_detail(request, membership, batch):
     batch = get_scoped_or_404(membership, AccountMailBatch, pk=batch)
     progress = services.batch_progress(batch)

@@ -7,4 +7,5 @@ urlpatterns = [
     path("<slug:school>/", views.home, name="home"),
     path("<slug:school>/leerlingen/", views.students, name="students"),
     path("<slug:school>/leerlingen/<str:student>/", views.student_detail, name="student"),
+    path("<slug:school>/ouders/<int:guardian>/", views.guardian_detail, name="guardian"),
 ]

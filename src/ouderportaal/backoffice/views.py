@@ -2,10 +2,17 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import render
 
 from ouderportaal.backoffice.forms import StudentSearchForm
-from ouderportaal.core.access import get_school_student, school_students, staff_view
+from ouderportaal.core.access import (
+    contact_guardians,
+    contact_students,
+    get_school_student,
+    school_students,
+    staff_view,
+)
 from ouderportaal.core.models import Custody, Group, GuardianLink, StaffMember
 from ouderportaal.core.scoping import scoped
 
@@ -32,7 +39,7 @@ def home(request, membership):
     )
 
 
-@staff_view()
+@staff_view(reads="pupil_list")
 def students(request, membership):
     groups = (
         scoped(membership, Group)
@@ -75,7 +82,7 @@ def students(request, membership):
     )
 
 
-@staff_view()
+@staff_view(reads="pupil")
 def student_detail(request, membership, student):
     pupil = get_school_student(membership, student)
     links = (
@@ -84,6 +91,8 @@ def student_detail(request, membership, student):
         .select_related("guardian", "guardian__user")
         .order_by("guardian__achternaam")
     )
+    # A teacher sees the guardians' contact data of the pupils in their own groups only.
+    shows_contacts = contact_students(membership).filter(pk=pupil.pk).exists()
     teachers = (
         pupil.group.teachers.select_related("user")
         if pupil.group
@@ -99,5 +108,26 @@ def student_detail(request, membership, student):
             "links": links,
             "teachers": teachers,
             "gezag_count": sum(1 for link in links if link.custody == Custody.GEZAG),
+            "shows_contacts": shows_contacts,
         },
+    )
+
+
+@staff_view(reads="guardian")
+def guardian_detail(request, membership, guardian):
+    """A guardian's contact data and children: for a teacher only when one of the
+    children is in their own groups (others get 404)."""
+    found = contact_guardians(membership).filter(pk=guardian).first()
+    if found is None:
+        raise Http404
+    links = (
+        scoped(membership, GuardianLink)
+        .filter(guardian=found)
+        .select_related("student", "student__group")
+        .order_by("student__roepnaam")
+    )
+    return render(
+        request,
+        "backoffice/guardian_detail.html",
+        {"membership": membership, "section": "students", "guardian": found, "links": links},
     )

@@ -44,7 +44,7 @@ def _rows(change_request, values, conflicting):
     ]
 
 
-@staff_view("administration")
+@staff_view("administration", reads="change_request")
 def queue(request, membership):
     show_done = request.GET.get("toon") == "afgehandeld"
     base = scoped(membership, ChangeRequest).select_related("student", "guardian", "submitted_by")
@@ -85,7 +85,7 @@ def queue(request, membership):
     )
 
 
-@staff_view("administration")
+@staff_view("administration", reads="change_request")
 def detail(request, membership, request_id: int):
     school = membership.school
     change_request = (

@@ -8,16 +8,26 @@ as something that does not exist.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import render
 
-from ouderportaal.core.models import Custody, GuardianLink, School, StaffMember, Student
+from ouderportaal.core.models import (
+    Custody,
+    Guardian,
+    GuardianLink,
+    School,
+    StaffMember,
+    Student,
+)
 from ouderportaal.core.scoping import scoped
+
+logger = logging.getLogger(__name__)
 
 
 def visible_students(user) -> QuerySet[Student]:
@@ -63,6 +73,30 @@ def get_school_student(membership: StaffMember, public_id: str) -> Student:
     if found is None:
         raise Http404
     return found
+
+
+def sees_every_guardian_contact(membership: StaffMember) -> bool:
+    """The administration and the portal manager need every guardian's contact data;
+    a teacher only that of the pupils in their own groups."""
+    return membership.is_administration or membership.is_portal_manager
+
+
+def contact_students(membership: StaffMember) -> QuerySet[Student]:
+    """Pupils whose guardians' contact data the staff member may see."""
+    pupils = school_students(membership)
+    if sees_every_guardian_contact(membership):
+        return pupils
+    own = Q(group__teachers=membership) | Q(composed_groups__teachers=membership)
+    return pupils.filter(pk__in=pupils.filter(own).values("pk"))
+
+
+def contact_guardians(membership: StaffMember) -> QuerySet[Guardian]:
+    """Guardians whose contact data the staff member may see (see `contact_students`)."""
+    guardians = scoped(membership, Guardian)
+    if sees_every_guardian_contact(membership):
+        return guardians
+    linked = GuardianLink.objects.filter(student__in=contact_students(membership))
+    return guardians.filter(pk__in=linked.values("guardian_id"))
 
 
 def _login_required(request):
@@ -121,6 +155,26 @@ def child_view(module: str | None = None):
     return decorate
 
 
+# Who records staff reads of personal data: `recorder(request, membership, kind, roles,
+# url_kwargs)`, called after a page declared with `staff_view(..., reads=kind)` answered
+# 200 (the privacy app registers its access log here).
+READ_RECORDERS: list[Callable] = []
+
+
+def register_read_recorder(recorder: Callable) -> None:
+    if recorder not in READ_RECORDERS:
+        READ_RECORDERS.append(recorder)
+
+
+def _record_read(request, membership, kind, roles, url_kwargs) -> None:
+    """Never lets the page fail: a recorder's error is logged, not raised."""
+    for recorder in READ_RECORDERS:
+        try:
+            recorder(request, membership, kind, roles, url_kwargs)
+        except Exception:
+            logger.exception("A staff read (%s) could not be recorded.", kind)
+
+
 ROLE_FIELDS = {
     "administration": "is_administration",
     "teacher": "is_teacher",
@@ -128,11 +182,16 @@ ROLE_FIELDS = {
 }
 
 
-def staff_view(*roles: str):
+def staff_view(*roles: str, reads: str | None = None):
     """A back-office page: the URL's `school` slug becomes the user's StaffMember there.
 
     With roles given, the member needs at least one of them; without, any staff role.
     Other schools' staff and parents get 404.
+
+    `reads` names the kind of personal data the page shows (a pupil's personal data,
+    results, a guardian's contact data, ...): every answer 200 is then recorded in the
+    access log that parents can see (see READ_RECORDERS), with the pupils named by the
+    URL's arguments.
     """
     unknown = set(roles) - ROLE_FIELDS.keys()
     if unknown:
@@ -148,10 +207,14 @@ def staff_view(*roles: str):
             if roles and not any(getattr(membership, ROLE_FIELDS[r]) for r in roles):
                 raise Http404
             request.school = membership.school
-            return view(request, membership, *args, **kwargs)
+            response = view(request, membership, *args, **kwargs)
+            if reads is not None and response.status_code == 200:
+                _record_read(request, membership, reads, roles, kwargs)
+            return response
 
         wrapper.access_rule = "staff"
         wrapper.staff_roles = roles
+        wrapper.staff_reads = reads
         return wrapper
 
     return decorate

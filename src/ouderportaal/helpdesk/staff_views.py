@@ -220,7 +220,7 @@ def visible_appointments(membership):
     return requests.filter(student__group__teachers=membership)
 
 
-@staff_view("teacher")
+@staff_view("teacher", reads="appointment")
 def appointments(request, membership):
     status = request.GET.get("status", "open")
     requests = visible_appointments(membership).select_related(
@@ -235,7 +235,7 @@ def appointments(request, membership):
     )
 
 
-@staff_view("teacher")
+@staff_view("teacher", reads="appointment")
 def appointment(request, membership, appointment):
     found = get_object_or_404(
         visible_appointments(membership).select_related(

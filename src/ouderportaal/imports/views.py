@@ -154,7 +154,7 @@ def index(request, membership):
     )
 
 
-@staff_view("administration")
+@staff_view("administration", reads="pupil_list")
 def run_detail(request, membership, run):
     import_run = _get_run(membership, run)
     return render(

@@ -86,7 +86,7 @@ def home(request, membership):
     )
 
 
-@staff_view("administration", "teacher")
+@staff_view("administration", "teacher", reads="results")
 def group_tests(request, membership, group):
     group = _group(membership, group)
     school = membership.school
@@ -139,7 +139,7 @@ def _display(value):
     return text.replace(".", ",")
 
 
-@staff_view("administration", "teacher")
+@staff_view("administration", "teacher", reads="results")
 def grid(request, membership, group, test):
     group = _group(membership, group)
     school = membership.school
@@ -241,7 +241,7 @@ def _save_grid(request, test, group, rows) -> int:
     return services.enter_method_results(test, group, entries, actor=request.user)
 
 
-@staff_view("administration", "teacher")
+@staff_view("administration", "teacher", reads="results")
 def pupil_results(request, membership, student):
     pupil = get_school_student(membership, student)
     if (
@@ -256,7 +256,7 @@ def pupil_results(request, membership, student):
     return render(request, "results/staff/pupil.html", context)
 
 
-@staff_view("administration")
+@staff_view("administration", reads="results")
 @accepts_uploads(cito.MAX_FILE_BYTES / 2**20)
 def cito_import(request, membership):
     school = membership.school

@@ -261,7 +261,7 @@ def release_delete(request, membership, release):
 # -- Audit trail --------------------------------------------------------------------
 
 
-@staff_view("portal_manager")
+@staff_view("portal_manager", reads="pupil_list")
 def audit(request, membership):
     events = (
         scoped(membership, AuditEvent)
@@ -399,7 +399,7 @@ def _preview_guardians(membership):
     )
 
 
-@staff_view("portal_manager", "administration")
+@staff_view("portal_manager", "administration", reads="pupil_list")
 def preview(request, membership):
     form = GuardianSearchForm(request.GET or None)
     guardians = _preview_guardians(membership)
@@ -450,7 +450,7 @@ def _results_for(child, at, open_modules, periods):
     return found
 
 
-@staff_view("portal_manager", "administration")
+@staff_view("portal_manager", "administration", reads="preview")
 def preview_parent(request, membership, guardian):
     school = membership.school
     parent = _preview_guardians(membership).filter(pk=guardian).select_related("user").first()
