@@ -29,7 +29,7 @@ def home(request):
     return render(request, "portal/home.html", {"children": children})
 
 
-@child_view(module="general")
+@child_view(module="general", landing=True)
 def general(request, student):
     links = (
         GuardianLink.objects.filter(student=student)

@@ -99,6 +99,10 @@ class ParentGateDecision:
     period: object = None
 
     @property
+    def module_closed(self) -> bool:
+        return self.period is None
+
+    @property
     def template_name(self) -> str:
         if self.period is None:
             return "schoolcontrol/module_closed.html"
