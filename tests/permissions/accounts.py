@@ -9,7 +9,7 @@ URL_KWARGS = {
     "accountadmin:batch": lambda side: {"batch": side.batch.pk},
 }
 POST_DATA = {
-    "accountadmin:send": lambda side: {"scope": "group", "group": side.group.pk},
+    "accountadmin:send": lambda side: {"scope": "group", "group": side.group.pk, "confirm": "yes"},
     "accountadmin:settings": lambda side: {"link_valid_days": 7},
 }
 NOT_OBJECTS = {"accounts:set_password", "accounts:recovery_confirm"}
