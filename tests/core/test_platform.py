@@ -172,3 +172,19 @@ def test_an_s3_bucket_moves_documents_to_private_object_storage(tmp_path):
     assert "storages.backends.s3.S3Storage" in result.stdout
     assert "'bucket_name': 'school-documents'" in result.stdout
     assert "'default_acl': 'private'" in result.stdout
+
+
+def test_a_language_chosen_before_logging_in_is_kept_after(world, client):
+    from tests.factories import PASSWORD
+
+    assert world.parent.language != "en"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": world.parent.username, "password": PASSWORD},
+        follow=True,
+    )
+    assert 'lang="en"' in response.content.decode()
+    assert "My children" in client.get(reverse("portal:home")).content.decode()
+    world.parent.refresh_from_db()
+    assert world.parent.language == "en"
