@@ -162,7 +162,7 @@ def test_bulk_account_mail_fails_half_way_and_changes_nothing(client, world, mon
     with pytest.raises(InjectedFault):
         client.post(
             reverse("accountadmin:send", kwargs={"school": world.school.slug}),
-            {"scope": "school"},
+            {"scope": "school", "confirm": "yes"},
         )
     assert len(made) == 3
     assert_unchanged(before)

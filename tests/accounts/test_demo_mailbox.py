@@ -54,6 +54,11 @@ def test_with_debug_the_demo_reads_its_mail_in_the_portal(world, debug_urls):
     name = next(debug_urls.glob("*.eml")).name
     page = client.get(reverse("accounts:outbox_message", kwargs={"name": name})).content.decode()
     assert "JdeVries" in page and '<a href="http://testserver/account/wachtwoord-instellen/' in page
+    # The HTML part as the parent sees it, in a frame without scripts; the text part below.
+    frame = page.split("<iframe", 1)[1].split("</iframe>", 1)[0]
+    assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in frame
+    assert "srcdoc=" in frame and "&lt;a href=&quot;http://testserver/account/" in frame
+    assert "<details" in page
     assert (
         client.get(
             reverse("accounts:outbox_message", kwargs={"name": "..%2Fsecret_key"})

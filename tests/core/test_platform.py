@@ -7,12 +7,15 @@ import sys
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import DatabaseError
 from django.urls import reverse
 
 from ouderportaal.core.models import Student
 from ouderportaal.env import mailer_from_url
+
+User = get_user_model()
 
 
 def test_healthz_answers_200_when_the_database_answers(db, client):
@@ -115,11 +118,17 @@ def test_demo_is_built_once_and_prints_its_logins(db):
     by_name = {row["username"]: row for row in logins}
     assert by_name["JdeVries"]["children"] == ["Sanne", "Thijs"]
     assert by_name["AJansen"]["children"] == ["Daan", "Mila"]
+    # The parent whose account mail waits in the demo mailbox is listed, without password.
+    waiting = by_name["AVermeulen"]
+    assert waiting["password"] is None and waiting["has_password"] is False
+    assert waiting["children"]
 
     again = StringIO()
     call_command("demo", stdout=again)
     assert Student.objects.count() == pupils
-    assert "JdeVries" in again.getvalue()
+    assert "JdeVries" in again.getvalue() and "AVermeulen" in again.getvalue()
+    # Running the demo again resets the demo passwords, but gives her none.
+    assert not User.objects.get(username="AVermeulen").has_usable_password()
 
 
 def test_demo_parents_can_log_in_with_the_printed_password(db, client):
@@ -163,3 +172,19 @@ def test_an_s3_bucket_moves_documents_to_private_object_storage(tmp_path):
     assert "storages.backends.s3.S3Storage" in result.stdout
     assert "'bucket_name': 'school-documents'" in result.stdout
     assert "'default_acl': 'private'" in result.stdout
+
+
+def test_a_language_chosen_before_logging_in_is_kept_after(world, client):
+    from tests.factories import PASSWORD
+
+    assert world.parent.language != "en"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": world.parent.username, "password": PASSWORD},
+        follow=True,
+    )
+    assert 'lang="en"' in response.content.decode()
+    assert "My children" in client.get(reverse("portal:home")).content.decode()
+    world.parent.refresh_from_db()
+    assert world.parent.language == "en"

@@ -10,7 +10,7 @@ URL_KWARGS = {
     "accounts:passkey_remove": lambda side: {"passkey": side.passkey.pk},
 }
 POST_DATA = {
-    "accountadmin:send": lambda side: {"scope": "group", "group": side.group.pk},
+    "accountadmin:send": lambda side: {"scope": "group", "group": side.group.pk, "confirm": "yes"},
     "accountadmin:settings": lambda side: {"link_valid_days": 7},
     "accounts:passkey_add": lambda side: {"name": "Telefoon", "credential": ""},
 }

@@ -28,7 +28,8 @@ def visit(client, user, url, when):
 
 
 def test_closed_module_answers_with_a_friendly_page_and_no_data(world, client):
-    close_module(world.school, "general")
+    for module in ("general", "method_tests", "lvs", "change_requests", "appointments"):
+        close_module(world.school, module)
     client.force_login(world.parent)
     response = client.get(reverse("portal:general", args=[world.child.public_id]))
     assert response.status_code == 200
@@ -37,6 +38,33 @@ def test_closed_module_answers_with_a_friendly_page_and_no_data(world, client):
     assert "KBS De Ark" in text
     assert world.child.street not in text  # no general data
     assert "Algemene gegevens" in text
+
+
+def test_with_general_data_off_the_child_link_leads_to_the_first_open_module(world, client):
+    close_module(world.school, "general")
+    client.force_login(world.parent)
+    response = client.get(reverse("portal:general", args=[world.child.public_id]))
+    method_tests = reverse("results:method_tests", args=[world.child.public_id])
+    assert response.status_code == 302
+    assert response["Location"] == method_tests
+    page = client.get(method_tests).content.decode()
+    assert world.child.street not in page
+    for url in (
+        method_tests,
+        reverse("results:lvs", args=[world.child.public_id]),
+        reverse("changerequests:child_requests", args=[world.child.public_id]),
+    ):
+        assert f'href="{url}"' in page
+    assert f'href="{reverse("portal:general", args=[world.child.public_id])}"' not in page
+
+
+def test_a_closed_module_page_keeps_the_tabs_of_the_open_modules(world, client):
+    close_module(world.school, "lvs")
+    client.force_login(world.parent)
+    page = client.get(reverse("results:lvs", args=[world.child.public_id])).content.decode()
+    assert "Niet beschikbaar op deze school" in page
+    assert f'href="{reverse("results:method_tests", args=[world.child.public_id])}"' in page
+    assert f'href="{reverse("results:lvs", args=[world.child.public_id])}"' not in page
 
 
 def test_closed_module_disappears_from_the_menu(world, client):
@@ -57,13 +85,13 @@ def test_closed_module_at_one_school_leaves_the_other_school_alone(world, client
         school=world.other_school, group=GroupFactory(school=world.other_school)
     )
     parent = make_parent([world.child, other_child], username="TweeScholen")
-    close_module(world.school, "general")
+    close_module(world.school, "lvs")
     client.force_login(parent)
     assert (
         "Niet beschikbaar"
-        in client.get(reverse("portal:general", args=[world.child.public_id])).content.decode()
+        in client.get(reverse("results:lvs", args=[world.child.public_id])).content.decode()
     )
-    response = client.get(reverse("portal:general", args=[other_child.public_id]))
+    response = client.get(reverse("results:lvs", args=[other_child.public_id]))
     assert "Niet beschikbaar" not in response.content.decode()
     assert other_child.roepnaam in response.content.decode()
 

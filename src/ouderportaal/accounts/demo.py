@@ -6,12 +6,14 @@ from django.utils import timezone
 
 from ouderportaal.accounts import services
 from ouderportaal.accounts.models import GuardianAccountMail
-from ouderportaal.core.models import Guardian
+from ouderportaal.core.models import Custody, Guardian
 
 DEMO_SITE = "http://127.0.0.1:8000/"
 
 
-def demo_step(schools, rng) -> None:
+def demo_step(schools, rng) -> list:
+    from ouderportaal.core.demo import DemoLogin
+
     school = schools[0]
     guardian = (
         services.eligible_guardians(school)
@@ -21,7 +23,7 @@ def demo_step(schools, rng) -> None:
         .first()
     )
     if guardian is None:
-        return
+        return []
     services.ensure_accounts([guardian])
     guardian = Guardian.objects.select_related("school", "user").get(pk=guardian.pk)
     services.queue_account_mail(guardian, DEMO_SITE)
@@ -29,3 +31,17 @@ def demo_step(schools, rng) -> None:
     GuardianAccountMail.objects.create(
         guardian=guardian, last_sent_at=timezone.now(), accepted=True, times_sent=1
     )
+    children = list(
+        guardian.links.filter(custody=Custody.GEZAG)
+        .order_by("student__roepnaam")
+        .values_list("student__roepnaam", flat=True)
+    )
+    return [
+        DemoLogin(
+            guardian.user.username,
+            "parent (gezag), no password yet: account mail in the demo mailbox",
+            school.name,
+            children,
+            has_password=False,
+        )
+    ]

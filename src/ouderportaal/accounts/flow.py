@@ -111,12 +111,23 @@ def passkey_login(request, user, next_url: str):
     return _finish(request, user, next_url, second_factor=True, method="passkey")
 
 
+def _keep_chosen_language(request, user) -> None:
+    """A language chosen with the switch before logging in wins over the account's."""
+    from ouderportaal.core.views import CHOSEN_LANGUAGE_KEY
+
+    chosen = request.session.pop(CHOSEN_LANGUAGE_KEY, None)
+    if chosen and chosen != user.language:
+        user.language = chosen
+        user.save(update_fields=["language"])
+
+
 def _finish(request, user, next_url: str, *, second_factor: bool, method: str):
     # Failures count until the whole login succeeds, so wrong codes add up as well.
     attempt = throttle.attempt_for_user(request, user)
     throttle.record_success(attempt)
     auth_login(request, user, backend=BACKEND)
     request.session[LOGIN_MARK] = login_mark(user, second_factor=second_factor)
+    _keep_chosen_language(request, user)
     audit.record(
         "account.login",
         actor=user,

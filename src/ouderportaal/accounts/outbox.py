@@ -49,6 +49,9 @@ def _summary(path: Path, with_body=False) -> dict:
     if with_body:
         part = parsed.get_body(preferencelist=("plain",))
         summary["text"] = part.get_content() if part is not None else ""
+        html = parsed.get_body(preferencelist=("html",))
+        # Shown in a sandboxed frame (no scripts, its own origin); links open a new tab.
+        summary["html"] = '<base target="_blank">' + html.get_content() if html is not None else ""
     return summary
 
 

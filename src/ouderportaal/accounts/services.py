@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -309,10 +310,33 @@ def queue_account_mail(guardian, base_url: str):
             "link": link,
             "days": days,
             "login_url": base_url.rstrip("/") + reverse("accounts:login"),
+            # An active parent asked for new account information: no "account made" text.
+            "active": user.has_usable_password(),
         },
         language=guardian.language,
         school=guardian.school,
     )
+
+
+# A guardian whose account already has a password: the parent uses the portal.
+ACTIVE = Q(user__isnull=False) & ~Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+NOT_RECEIVED = Q(account_mail__isnull=True) | Q(account_mail__last_sent_at__isnull=True)
+
+
+def send_preview(school, guardians) -> dict:
+    """What a bulk send to these guardians would do, in counts, before anything is done."""
+    chosen = Guardian.objects.filter(school=school, pk__in=guardians)
+    eligible = eligible_guardians(school).filter(pk__in=guardians)
+    return {
+        "to_send": eligible.filter(NOT_RECEIVED)
+        .exclude(ACTIVE)
+        .exclude(pk__in=busy_guardian_ids())
+        .count(),
+        "active": eligible.filter(ACTIVE).count(),
+        "already_sent": eligible.exclude(NOT_RECEIVED).exclude(ACTIVE).count(),
+        "busy": eligible.exclude(ACTIVE).filter(pk__in=busy_guardian_ids()).count(),
+        "no_account": chosen.count() - eligible.count(),
+    }
 
 
 def busy_guardian_ids():
@@ -338,11 +362,15 @@ def start_batch(*, school, guardians, scope, label, actor, base_url, only_new=Tr
             .order_by("pk")
         )
         if only_new:
-            candidates = candidates.filter(
-                Q(account_mail__isnull=True) | Q(account_mail__last_sent_at__isnull=True)
-            )
+            # A bulk send is for parents who do not use the portal yet: a parent who has
+            # set a password gets no "account made for you" mail.
+            candidates = candidates.filter(NOT_RECEIVED).exclude(ACTIVE)
         candidates = list(candidates)
         created = ensure_accounts(candidates)
+        if only_new:
+            # A parent already active at another school keeps that account; linked now,
+            # they see the new child when they log in, without a mail.
+            candidates = [g for g in candidates if not g.user.has_usable_password()]
         batch = AccountMailBatch.objects.create(
             school=school,
             scope=scope,

@@ -48,7 +48,8 @@ def overview(request, membership):
     eligible = services.eligible_guardians(school)
     figures["with_account"] = eligible.filter(user__isnull=False).count()
     figures["waiting"] = (
-        eligible.filter(Q(account_mail__isnull=True) | Q(account_mail__last_sent_at__isnull=True))
+        eligible.filter(services.NOT_RECEIVED)
+        .exclude(services.ACTIVE)
         .exclude(pk__in=services.busy_guardian_ids())
         .count()
     )
@@ -216,32 +217,42 @@ def lift_lock(request, membership, guardian):
 @staff_view(*ROLES)
 @require_POST
 def send(request, membership):
+    """A bulk send: first a confirmation page with the counts, then (`confirm`) the send."""
     school = membership.school
     scope = request.POST.get("scope")
     base_url = request.build_absolute_uri("/")
+    group = None
     if scope == "group":
         group = get_scoped_or_404(membership, Group, pk=request.POST.get("group") or 0)
         pupils = scoped(membership, Student).enrolled().filter(group=group)
         guardians = scoped(membership, Guardian).filter(links__student__in=pupils).values("pk")
-        batch = services.start_batch(
-            school=school,
-            guardians=guardians,
-            scope=AccountMailBatch.Scope.GROUP,
-            label=group.name,
-            actor=request.user,
-            base_url=base_url,
-        )
+        label = group.name
+        batch_scope = AccountMailBatch.Scope.GROUP
     elif scope == "school":
-        batch = services.start_batch(
-            school=school,
-            guardians=scoped(membership, Guardian).values("pk"),
-            scope=AccountMailBatch.Scope.SCHOOL,
-            label=school.name,
-            actor=request.user,
-            base_url=base_url,
-        )
+        guardians = scoped(membership, Guardian).values("pk")
+        label = school.name
+        batch_scope = AccountMailBatch.Scope.SCHOOL
     else:
         raise Http404
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "accountadmin/confirm_send.html",
+            _context(
+                membership,
+                scope=scope,
+                group=group,
+                preview=services.send_preview(school, guardians),
+            ),
+        )
+    batch = services.start_batch(
+        school=school,
+        guardians=guardians,
+        scope=batch_scope,
+        label=label,
+        actor=request.user,
+        base_url=base_url,
+    )
     if batch.total == 0:
         messages.info(
             request,

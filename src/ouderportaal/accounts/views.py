@@ -100,9 +100,23 @@ class LoginView(auth_views.LoginView):
                 "school_mailboxes": schools if len(schools) <= 10 else [],
                 "failed": self.request.method == "POST",
                 "passkeys_enabled": passkeys.enabled(),
+                "closures": _closures(self.request, small=len(schools) <= 10),
             }
         )
         return context
+
+
+def _closures(request, *, small: bool) -> list:
+    """Closed periods running now, for the school the visitor chose on the help pages
+    (remembered in a cookie), or for every school of a small installation. Login keeps
+    working during a closure; the page says what is closed and until when."""
+    from ouderportaal.helpdesk.views import SCHOOL_COOKIE
+    from ouderportaal.schoolcontrol.gates import closures_for_login
+
+    chosen = request.COOKIES.get(SCHOOL_COOKIE, "")
+    if chosen:
+        return closures_for_login([chosen])
+    return closures_for_login() if small else []
 
 
 def locked_message(lock) -> str:

@@ -36,7 +36,7 @@ def child_requests(request, student):
     """The tab: what can be changed, and this parent's requests about this child."""
     requests = (
         ChangeRequest.objects.filter(student=student, submitted_by=request.user)
-        .select_related("student", "guardian")
+        .select_related("student", "school", "guardian")
         .prefetch_related("items")
         .order_by("-created_at", "-pk")
     )

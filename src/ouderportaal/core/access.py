@@ -15,7 +15,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from ouderportaal.core.models import (
     Custody,
@@ -25,6 +25,7 @@ from ouderportaal.core.models import (
     StaffMember,
     Student,
 )
+from ouderportaal.core.navigation import child_tabs_for
 from ouderportaal.core.scoping import scoped
 
 logger = logging.getLogger(__name__)
@@ -127,12 +128,15 @@ def register_parent_gate(gate: Callable) -> None:
         PARENT_GATES.append(gate)
 
 
-def child_view(module: str | None = None):
+def child_view(module: str | None = None, landing: bool = False):
     """A parent page about one child: the URL's `student` id becomes a checked Student.
 
     `module` names the portal module the page belongs to, so that the school's choice
     of open modules and its closed periods are enforced here as well (the registered
-    parent gates, see schoolcontrol.gates).
+    parent gates, see schoolcontrol.gates). A school may switch any module off, so a
+    module that is off never strands the parent: the child's `landing` page (where
+    every link to a child leads) sends them on to the first module that is open, and
+    any other closed page keeps the tabs of the open modules.
     """
 
     def decorate(view):
@@ -144,12 +148,20 @@ def child_view(module: str | None = None):
             child = get_visible_student(request.user, student)
             for gate in PARENT_GATES:
                 decision = gate(child.school, module)
-                if decision is not None:
-                    return render(request, decision.template_name, decision.context)
+                if decision is None:
+                    continue
+                if getattr(decision, "module_closed", False):
+                    tabs = child_tabs_for(child.school)
+                    if landing and tabs:
+                        return redirect(tabs[0].url_name, student=child.public_id)
+                return render(
+                    request, decision.template_name, {**decision.context, "student": child}
+                )
             return view(request, child, *args, **kwargs)
 
         wrapper.access_rule = "child"
         wrapper.portal_module = module
+        wrapper.landing = landing
         return wrapper
 
     return decorate

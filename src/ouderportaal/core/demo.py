@@ -181,14 +181,17 @@ class DemoLogin:
     role: str
     school: str
     children: list[str] = field(default_factory=list)
+    # False for a parent whose account waits for its first password (account mail link).
+    has_password: bool = True
 
     def as_dict(self) -> dict:
         return {
             "username": self.username,
-            "password": DEMO_PASSWORD,
+            "password": DEMO_PASSWORD if self.has_password else None,
             "role": self.role,
             "school": self.school,
             "children": self.children,
+            "has_password": self.has_password,
         }
 
 
@@ -658,7 +661,8 @@ def build_demo() -> DemoResult:
         builder.logins.append(DemoLogin(admin.username, "superuser (Django admin)", "—"))
         schools = [ark, regenboog]
         for _, step in DEMO_STEPS:
-            step(schools, random.Random(20260229))
+            # A step may name logins of its own (e.g. a parent without a password yet).
+            builder.logins.extend(step(schools, random.Random(20260229)) or [])
     _store_logins(builder.logins)
     return DemoResult(schools=schools, logins=builder.logins, created=True)
 
@@ -681,8 +685,15 @@ def _reset_logins(schools, password_hash) -> list[DemoLogin]:
 
     event = AuditEvent.objects.filter(action="demo.created").order_by("-at").first()
     stored = event.data["logins"] if event else []
-    usernames = [row["username"] for row in stored]
+    usernames = [row["username"] for row in stored if row.get("has_password", True)]
     get_user_model().objects.filter(username__in=usernames).update(password=password_hash)
     return [
-        DemoLogin(row["username"], row["role"], row["school"], row["children"]) for row in stored
+        DemoLogin(
+            row["username"],
+            row["role"],
+            row["school"],
+            row["children"],
+            row.get("has_password", True),
+        )
+        for row in stored
     ]

@@ -35,6 +35,9 @@ def home(request):
     return redirect("portal:home")
 
 
+CHOSEN_LANGUAGE_KEY = "chosen_language"
+
+
 @public_view
 @require_POST
 def set_language(request):
@@ -42,7 +45,13 @@ def set_language(request):
     response = django_set_language(request)
     language = request.POST.get("language")
     user = request.user
-    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
-        user.language = language
-        user.save(update_fields=["language"])
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if user.is_authenticated:
+        if user.language != language:
+            user.language = language
+            user.save(update_fields=["language"])
+    else:
+        # Chosen before logging in: the login keeps it (accounts.flow).
+        request.session[CHOSEN_LANGUAGE_KEY] = language
     return response

@@ -8,10 +8,10 @@ mailbox, open modules, username style and processing time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from django.conf import settings
 from django.urls import reverse
 
 from ouderportaal.core.models import School
@@ -37,8 +37,34 @@ MODULE_ORDER = ("general", "method_tests", "lvs", "change_requests", "appointmen
 
 
 def processing_days() -> int:
-    """Working days the administration takes to process a change request."""
-    return getattr(settings, "CHANGE_REQUEST_WORKING_DAYS", 5)
+    """Working days the administration takes to process a change request: the same
+    number the due date of every request is counted with."""
+    from ouderportaal.changerequests.workdays import REQUEST_TERM_DAYS
+
+    return REQUEST_TERM_DAYS
+
+
+def _duration(delta: timedelta, language: str) -> str:
+    """'30 seconden', '1 minuut', '15 minuten' (or in English)."""
+    seconds = int(delta.total_seconds())
+    if seconds % 60:
+        unit = {"nl": ("seconde", "seconden"), "en": ("second", "seconds")}[language]
+        count = seconds
+    else:
+        unit = {"nl": ("minuut", "minuten"), "en": ("minute", "minutes")}[language]
+        count = seconds // 60
+    return f"{count} {unit[0] if count == 1 else unit[1]}"
+
+
+def lock_facts(language: str) -> dict:
+    """What the login throttle does, in words, from the constants it runs on."""
+    from ouderportaal.accounts import throttle
+
+    return {
+        "lock_attempts": throttle.DEVICE.threshold,
+        "lock_first_wait": _duration(throttle.FIRST_WAIT, language),
+        "lock_max_wait": _duration(throttle.MAX_WAIT, language),
+    }
 
 
 def open_modules(school: School) -> list[str]:
@@ -128,6 +154,8 @@ def school_context(school: School, language: str) -> dict:
         "modules": module_text,
         "username_rule": USERNAME_RULE[(language, school.username_style)],
         "login_url": reverse("accounts:login"),
+        "profile_url": reverse("accounts:profile"),
+        **lock_facts(language),
         "form_url": reverse("helpdesk:cannot_log_in", kwargs={"school": school.slug}),
         "rules_url": reverse("helpdesk:rules", kwargs={"school": school.slug}),
         "checklist_url": reverse(

@@ -5,6 +5,7 @@ from ouderportaal.helpdesk import views
 app_name = "helpdesk"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("toegankelijkheid/", views.accessibility, name="accessibility"),
     path("kind/<str:student>/afspraken/", views.appointments, name="appointments"),
     path("<slug:school>/", views.school_home, name="school"),
     path("<slug:school>/zoeken/", views.search, name="search"),

@@ -71,6 +71,19 @@ def _destination(school: School, target: str) -> str:
 
 
 @public_view
+def accessibility(request):
+    """The accessibility statement (toegankelijkheidsverklaring), with where to report a
+    problem: the chosen school's mailbox, or every school's in a small installation."""
+    chosen = School.objects.filter(slug=request.COOKIES.get(SCHOOL_COOKIE, "")).first()
+    schools = [chosen] if chosen else list(School.objects.order_by("name")[:11])
+    return render(
+        request,
+        "helpdesk/accessibility.html",
+        {"schools": schools if len(schools) <= 10 else []},
+    )
+
+
+@public_view
 def index(request):
     """Choose a school. `?school=slug` chooses it directly; the choice is remembered."""
     target = request.GET.get("naar", "")

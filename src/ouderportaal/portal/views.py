@@ -64,7 +64,7 @@ def _attach_news(user, children) -> None:
         child.coming_closures = closures[child.school_id][:1]
 
 
-@child_view(module="general")
+@child_view(module="general", landing=True)
 def general(request, student):
     links = (
         GuardianLink.objects.filter(student=student)

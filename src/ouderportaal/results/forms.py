@@ -50,6 +50,7 @@ class MethodTestForm(forms.ModelForm):
     class Meta:
         model = MethodTest
         fields = ["subject", "method", "name", "taken_on", "period", "result_type", "mastery_norm"]
+        labels = {"period": _("Period")}
         widgets = {"taken_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, school=None, **kwargs):
@@ -132,6 +133,7 @@ class LearningGoalForm(forms.ModelForm):
     class Meta:
         model = LearningGoal
         fields = ["period", "jaargroep", "subject", "text", "method_ref", "published"]
+        labels = {"period": _("Period")}
         widgets = {"text": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, school=None, **kwargs):
@@ -148,6 +150,7 @@ class PeriodForm(forms.ModelForm):
     class Meta:
         model = Period
         fields = ["school_year", "name", "start_date", "end_date"]
+        labels = {"school_year": _("School year")}
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -37,7 +37,7 @@ def demo_step(schools, rng) -> None:
                 ends_at=_at(opens, 8),
                 message=(
                     "Het ouderportaal is gesloten in verband met de rapporten. Vanaf "
-                    f"{opens:%d-%m-%Y} kunt u weer inloggen."
+                    f"{opens:%d-%m-%Y} ziet u de gegevens van uw kind weer."
                 ),
             )
         )

@@ -21,6 +21,7 @@ __all__ = [
     "ParentGateDecision",
     "active_closed_periods",
     "attach_closed_portal",
+    "closures_for_login",
     "parent_gate",
     "visible_modules",
     "with_closed_portal",
@@ -61,6 +62,20 @@ def active_closed_periods(school, at=None) -> list:
     )
 
 
+def closures_for_login(school_slugs=None, at=None) -> list:
+    """Running closed periods to announce on the login page: those of the schools with
+    these slugs, or of every school (a small installation; the caller decides)."""
+    from ouderportaal.schoolcontrol.models import ClosedPeriod
+
+    at = at or timezone.now()
+    periods = ClosedPeriod.objects.filter(starts_at__lte=at, ends_at__gt=at).select_related(
+        "school"
+    )
+    if school_slugs is not None:
+        periods = periods.filter(school__slug__in=school_slugs)
+    return list(periods.order_by("school__name", "-ends_at"))
+
+
 def with_closed_portal(students, at=None):
     """Annotate pupils with `closed_period_id`: the period closing their school's portal.
 
@@ -97,6 +112,10 @@ class ParentGateDecision:
     school: object
     module: str | None
     period: object = None
+
+    @property
+    def module_closed(self) -> bool:
+        return self.period is None
 
     @property
     def template_name(self) -> str:

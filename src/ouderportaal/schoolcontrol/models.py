@@ -17,7 +17,7 @@ from ouderportaal.schoolcontrol.modules import ALL_MODULES, MODULE_LABELS
 
 DEFAULT_CLOSED_MESSAGE = (
     "Het ouderportaal is gesloten in verband met de rapporten. "
-    "Zodra het rapport is uitgegaan, kunt u weer inloggen."
+    "Zodra het rapport is uitgegaan, ziet u de gegevens van uw kind weer."
 )
 
 

@@ -57,7 +57,7 @@ def _show(key, value):
             moment = timezone.localtime(datetime.fromisoformat(value))
         except (TypeError, ValueError):
             return value
-        return formats.date_format(moment, "j M Y, H:i")
+        return formats.date_format(moment, "j F Y, H:i")
     return value
 
 
