@@ -142,12 +142,13 @@ def test_every_model_a_staff_view_may_reach_has_a_path_to_its_school():
         except ImproperlyConfigured:
             missing.append(model._meta.label_lower)
     # Not one school's data: people, boards, schools, login bookkeeping, the audit trail
-    # of logins, a person's once-only form tokens, and rows only reached through a
-    # pupil's result row.
+    # of logins, a person's passkeys, a person's once-only form tokens, and rows only
+    # reached through a pupil's result row.
     assert set(missing) <= {
         "accounts.user",
         "accounts.accountstate",
         "accounts.loginfailure",
+        "accounts.passkey",
         "core.formsubmission",
         "core.board",
         "core.school",
