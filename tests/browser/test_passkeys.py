@@ -81,6 +81,12 @@ def test_a_parent_adds_a_passkey_and_logs_in_without_a_username(page, axe, world
     login = AuditEvent.objects.filter(action="account.login").latest("pk")
     assert login.data["method"] == "passkey"
 
+    # The help page that explains passkeys.
+    page.goto(f"/hulp/{world.school.slug}/onderwerp/passkeys/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen met een passkey")
+    expect(page.get_by_text("Op een Android-telefoon")).to_be_visible()
+    axe(page)
+
 
 def test_staff_with_a_passkey_reach_the_back_office_without_a_code(
     page, axe, world, authenticator, settings

@@ -143,15 +143,16 @@ def test_every_model_a_staff_view_may_reach_has_a_path_to_its_school():
         except ImproperlyConfigured:
             missing.append(model._meta.label_lower)
     # Not one school's data: people, boards, schools, login bookkeeping, the audit trail
-    # of logins, a person's once-only form tokens, and rows only reached through a
-    # pupil's result row, a person's own mail choices, a parent's data export (one
-    # person, any school) and the installation's retention runs.
+    # of logins, a person's passkeys, a person's once-only form tokens, rows only reached
+    # through a pupil's result row, a person's own mail choices, a parent's data export
+    # (one person, any school) and the installation's retention runs.
     assert set(missing) <= {
         "privacy.dataexport",
         "privacy.retentionrun",
         "accounts.user",
         "accounts.accountstate",
         "accounts.loginfailure",
+        "accounts.passkey",
         "core.formsubmission",
         "core.board",
         "core.school",
