@@ -16,7 +16,8 @@ view that forgets to fetch through its school (core.scoping) fails here.
 A GET changes nothing: no table changes, the audit trail included. The one exception is
 the read log of the staff preview (`schoolcontrol.preview.viewed`) and the access log of
 staff reads (privacy app): who looked at a family's data is recorded on purpose.
-(Release and period effects are also recorded lazily when the schedule is shown; the world's dates are in the future, so none is due.)
+(Release and period effects are also recorded lazily when the schedule is shown; the
+world's dates are in the future, so none is due.)
 
 The world is built once per module (tests/permissions/world.py); every request runs in
 a savepoint that is rolled back, so requests do not see each other's writes.
