@@ -13,7 +13,13 @@ def save_settings(form, *, actor):
     """Save the school's privacy settings and record the old and the new values."""
     with transaction.atomic():
         policy = form.instance
-        old = audit.values_of(type(policy).objects.get(pk=policy.pk), FIELDS) if policy.pk else {}
+        # The values in effect before: the saved row, or the defaults of a school without one.
+        before_save = (
+            type(policy).objects.select_for_update().get(pk=policy.pk)
+            if policy.pk
+            else type(policy)(school=policy.school)
+        )
+        old = audit.values_of(before_save, FIELDS)
         policy = form.save()
         before, after = audit.changed(old, audit.values_of(policy, FIELDS))
         audit.record(
