@@ -11,8 +11,7 @@ from ouderportaal.core.access import child_view, parent_view, visible_students
 from ouderportaal.core.models import Guardian, GuardianLink, StaffMember
 from ouderportaal.notifications.services import unseen_for
 from ouderportaal.schoolcontrol.gates import attach_closed_portal, with_closed_portal
-from ouderportaal.schoolcontrol.models import ClosedPeriod
-from ouderportaal.schoolcontrol.rules import next_release
+from ouderportaal.schoolcontrol.models import ClosedPeriod, ModuleSetting, Release
 
 
 def _teachers_prefetch():
@@ -37,7 +36,9 @@ def home(request):
 
 
 def _attach_news(user, children) -> None:
-    """Per child: what is new since it was last seen, and what is coming."""
+    """Per child: what is new since it was last seen, and what is coming (four queries)."""
+    if not children:
+        return
     now = timezone.now()
     by_child = defaultdict(list)
     by_school = defaultdict(list)
@@ -46,11 +47,13 @@ def _attach_news(user, children) -> None:
             by_school[item.event.school_id].append(item)
         else:
             by_child[item.event.student_id].append(item)
+    schools = {child.school_id for child in children}
     closures = defaultdict(list)
-    for period in ClosedPeriod.objects.filter(
-        school__in={child.school_id for child in children}, starts_at__gt=now
-    ).order_by("starts_at"):
+    for period in ClosedPeriod.objects.filter(school__in=schools, starts_at__gt=now).order_by(
+        "starts_at"
+    ):
         closures[period.school_id].append(period)
+    releases = _announced_releases(schools, now)
     for child in children:
         news, kinds = [], set()
         for item in by_child[child.pk] + by_school[child.school_id]:
@@ -60,8 +63,31 @@ def _attach_news(user, children) -> None:
                 kinds.add(marker)
                 news.append(item.event)
         child.news = news
-        child.coming_release = next_release(child, at=now)
+        child.coming_release = next(
+            (
+                release.release_at
+                for release in releases[child.school_id]
+                if release.group_id is None or release.group_id == child.group_id
+            ),
+            None,
+        )
         child.coming_closures = closures[child.school_id][:1]
+
+
+def _announced_releases(schools, now) -> dict:
+    """Per school, the announced Cito releases still to come (as `rules.next_release`
+    decides for one pupil), in two queries for all children."""
+    closed = set(
+        ModuleSetting.objects.filter(school__in=schools, module="lvs", is_open=False).values_list(
+            "school_id", flat=True
+        )
+    )
+    found = defaultdict(list)
+    for release in Release.objects.filter(
+        school__in=schools - closed, announce=True, release_at__gt=now
+    ).order_by("release_at"):
+        found[release.school_id].append(release)
+    return found
 
 
 @child_view(module="general", landing=True)
