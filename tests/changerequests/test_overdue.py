@@ -1,5 +1,6 @@
 """A request past its due date: the parent is told it is late and what to do; staff too."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -60,3 +61,11 @@ def test_the_staff_queue_stays_reachable_with_the_module_off_for_parents(world, 
     response = client.get(queue_url)
     assert response.status_code == 200
     assert len(response.context["rows"]) == 1
+
+
+def test_my_requests_has_no_skipped_heading_level(world, client, freeze):
+    _propose_on(client, world, freeze, datetime(2026, 3, 2, 9, 0, tzinfo=AMS))
+    html = client.get(reverse("changerequests:my_requests")).content.decode()
+    levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", html.split("<main", 1)[1])]
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
