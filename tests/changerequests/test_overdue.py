@@ -1,8 +1,10 @@
 """A request past its due date: the parent is told it is late and what to do; staff too."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from tests.changerequests.conftest import child_form, only_request
@@ -60,3 +62,29 @@ def test_the_staff_queue_stays_reachable_with_the_module_off_for_parents(world, 
     response = client.get(queue_url)
     assert response.status_code == 200
     assert len(response.context["rows"]) == 1
+
+
+def test_my_requests_has_no_skipped_heading_level(world, client, freeze):
+    _propose_on(client, world, freeze, datetime(2026, 3, 2, 9, 0, tzinfo=AMS))
+    html = client.get(reverse("changerequests:my_requests")).content.decode()
+    levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", html.split("<main", 1)[1])]
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+
+
+def test_each_requests_table_region_has_its_own_name(world, client, freeze):
+    _propose_on(client, world, freeze, datetime(2026, 3, 2, 9, 0, tzinfo=AMS))
+    freeze(datetime(2026, 3, 3, 9, 0, tzinfo=AMS))
+    client.force_login(world.parent)
+    client.post(
+        reverse("changerequests:propose_child", args=[world.child.public_id]),
+        child_form(world.child, city="Houten"),
+    )
+    html = client.get(reverse("changerequests:my_requests")).content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    names = [
+        soup.find(id=region["aria-labelledby"]).get_text(" ", strip=True)
+        for region in soup.find_all(attrs={"role": "region"})
+    ]
+    assert len(names) == 2
+    assert len(set(names)) == 2, names

@@ -92,3 +92,11 @@ def test_the_login_page_shows_only_the_chosen_schools_closure(world, client):
     )
     client.cookies["hulp_school"] = world.other_school.slug
     assert "Gesloten voor de rapporten." in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_the_change_request_pages_state_the_same_term(world, client, monkeypatch):
+    monkeypatch.setattr(workdays, "REQUEST_TERM_DAYS", 8)
+    client.force_login(world.parent)
+    for name in ("changerequests:child_requests", "changerequests:propose_child"):
+        page = client.get(reverse(name, args=[world.child.public_id])).content.decode()
+        assert "binnen 8 werkdagen" in page, name

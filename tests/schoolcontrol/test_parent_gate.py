@@ -150,6 +150,9 @@ def test_closed_page_is_in_english_for_english_parents(world, client):
     text = client.get(reverse("portal:general", args=[world.child.public_id])).content.decode()
     assert "The portal is closed for a while" in text
     assert "Gesloten voor de rapporten." in text  # the school's own words
+    # ... marked as Dutch, so that a screen reader reads them in Dutch, with a short note.
+    assert '<blockquote class="school-message" lang="nl">Gesloten voor de rapporten.' in text
+    assert "The school writes its messages in Dutch." in text
 
 
 def test_other_schools_closing_does_not_affect_this_school(world, client):

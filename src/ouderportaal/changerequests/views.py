@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from ouderportaal.changerequests import services
+from ouderportaal.changerequests import services, workdays
 from ouderportaal.changerequests.fields import GUARDIAN_FIELDS, STUDENT_FIELDS
 from ouderportaal.changerequests.forms import ProposeForm
 from ouderportaal.changerequests.models import ChangeRequest, RequestSettings
@@ -43,7 +43,12 @@ def child_requests(request, student):
     return render(
         request,
         "changerequests/child_requests.html",
-        {"student": student, "child_tab": "change_requests", "requests": requests},
+        {
+            "student": student,
+            "child_tab": "change_requests",
+            "requests": requests,
+            "term_days": workdays.REQUEST_TERM_DAYS,
+        },
     )
 
 
@@ -65,11 +70,14 @@ def _propose(request, student, *, target, fields, guardian, template_title):
         messages.success(
             request,
             _(
-                "Your request has been sent. The administration processes it within 5 "
-                "working days, at the latest on %(date)s. Until then you see the data as "
-                "the school knows them now."
+                "Your request has been sent. The administration processes it within "
+                "%(days)d working days, at the latest on %(date)s. Until then you see the "
+                "data as the school knows them now."
             )
-            % {"date": formats.date_format(created.due_on, "l j F Y")},
+            % {
+                "days": workdays.REQUEST_TERM_DAYS,
+                "date": formats.date_format(created.due_on, "l j F Y"),
+            },
         )
         return redirect(result_url)
     return render(
@@ -83,6 +91,7 @@ def _propose(request, student, *, target, fields, guardian, template_title):
             "over_limit": over_limit,
             "limit": limit,
             "about_own": guardian is not None,
+            "term_days": workdays.REQUEST_TERM_DAYS,
         },
     )
 
