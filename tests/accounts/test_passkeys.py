@@ -1,6 +1,7 @@
 """Passkeys through HTTP: adding one, logging in with it, and what is refused."""
 
 import json
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -13,7 +14,7 @@ from ouderportaal.accounts import flow, services
 from ouderportaal.accounts.models import LoginFailure, Passkey
 from ouderportaal.core.models import AuditEvent
 from tests.accounts.helpers import path_of
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tests.passkey_authenticator import SoftAuthenticator
 
 PORTAL = "https://ouders.school.example"
@@ -404,3 +405,19 @@ def test_no_offer_after_a_reset_password(world):
     chosen = "een heel nieuwe zin nu"
     response = client.post(form, {"new_password1": chosen, "new_password2": chosen}, follow=True)
     assert "Passkey toevoegen" not in response.content.decode()
+
+
+def test_adding_a_passkey_long_after_the_login_asks_for_the_password(world, client, device):
+    """An open session left on a shared computer is not enough to add a way to log in."""
+    client.force_login(world.parent)
+    later = timezone.now() + timedelta(minutes=flow.RECENT_SECONDS // 60 + 1)
+    with time_machine.travel(later, tick=False):
+        assert client.post(reverse("accounts:passkey_add_options")).status_code == 403
+        page = client.get(reverse("accounts:passkeys")).content.decode()
+        assert "Bevestig" in page and 'id="passkey-add-form"' not in page
+        wrong = client.post(reverse("accounts:passkeys"), {"password": "not my password"})
+        assert "niet uw huidige wachtwoord" in wrong.content.decode()
+        client.post(reverse("accounts:passkeys"), {"password": PASSWORD})
+        assert client.post(reverse("accounts:passkey_add_options")).status_code == 200
+        assert 'id="passkey-add-form"' in client.get(reverse("accounts:passkeys")).content.decode()
+    assert not Passkey.objects.filter(user=world.parent).exists()

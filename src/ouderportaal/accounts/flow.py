@@ -154,6 +154,25 @@ def login_mark(user, *, second_factor: bool) -> dict:
     return {"user": user.pk, "at": time.time(), "second_factor": second_factor}
 
 
+# Adding a way to log in (a passkey) needs a recent proof of the password or passkey.
+RECENT_SECONDS = 10 * 60
+REAUTH_KEY = "accounts_reauthenticated_at"
+
+
+def recently_authenticated(request) -> bool:
+    """True when this session logged in, or confirmed its password, in the last minutes.
+
+    An open session left on a shared computer must not be enough to add a passkey.
+    """
+    mark = session_mark(request) or {}
+    latest = max(mark.get("at", 0), request.session.get(REAUTH_KEY, 0))
+    return time.time() - latest < RECENT_SECONDS
+
+
+def confirm_reauthentication(request) -> None:
+    request.session[REAUTH_KEY] = time.time()
+
+
 def session_mark(request) -> dict | None:
     """The portal-login mark of the session, when it belongs to the logged-in user."""
     mark = request.session.get(LOGIN_MARK)

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ouderportaal.accounts import flow, passkeys
-from ouderportaal.accounts.forms import PasskeyForm
+from ouderportaal.accounts.forms import ConfirmPasswordForm, PasskeyForm
 from ouderportaal.accounts.models import Passkey
 from ouderportaal.accounts.views import locked_message
 from ouderportaal.core.access import parent_view, public_view
@@ -89,22 +90,35 @@ def login(request):
 # -- In the profile -----------------------------------------------------------------------
 
 
-def _page(request, form):
+def _page(request, form, confirm_form=None):
+    recent = flow.recently_authenticated(request)
     return render(
         request,
         "accounts/passkeys.html",
         {
             "form": form,
+            "confirm_form": None if recent else confirm_form or ConfirmPasswordForm(request.user),
             "passkeys": request.user.passkeys.all(),
             "enabled": passkeys.enabled(),
         },
     )
 
 
+def _require_recent_login(request):
+    if not flow.recently_authenticated(request):
+        raise PermissionDenied
+
+
 @parent_view
 @never_cache
 def manage(request):
-    return _page(request, PasskeyForm())
+    """The passkeys of the account; adding one first asks for the password again, unless
+    the login was only minutes ago."""
+    confirm_form = ConfirmPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and confirm_form.is_valid():
+        flow.confirm_reauthentication(request)
+        return redirect("accounts:passkeys")
+    return _page(request, PasskeyForm(), confirm_form)
 
 
 @parent_view
@@ -112,6 +126,7 @@ def manage(request):
 @require_POST
 def add_options(request):
     _require_enabled()
+    _require_recent_login(request)
     return _json(passkeys.registration_options(request, request.user))
 
 
@@ -120,6 +135,7 @@ def add_options(request):
 @require_POST
 def add(request):
     _require_enabled()
+    _require_recent_login(request)
     form = PasskeyForm(request.POST)
     if form.is_valid():
         try:
