@@ -209,16 +209,32 @@ def _find_school(request):
     if user is None or not user.is_authenticated:
         chosen = request.GET.get("school") or request.COOKIES.get(SCHOOL_COOKIE, "")
         return School.objects.filter(slug=chosen[:50]).first() if chosen else None
-    memberships = list(active_memberships(user))
     if isinstance(slug, str):
-        return next((m.school for m in memberships if m.school.slug == slug), None)
-    children = visible_students(user).select_related("school")
+        # A back-office page: staff_view has found the member's school already.
+        school = getattr(request, "school", None)
+        return school if school is not None and school.slug == slug else None
+    # One query for the children's schools with their look (the logo itself stays behind).
+    children = list(
+        visible_students(user)
+        .select_related("school", "school__branding")
+        .defer("school__branding__logo")
+    )
+    for child in children:
+        _remember_branding(child.school)
     student = kwargs.get("student")
-    if isinstance(student, str):
-        child = children.filter(public_id=student).first() if len(student) == 32 else None
-        if child is not None:
-            return child.school
+    child = next((c for c in children if c.public_id == student), None)
+    if child is not None:
+        return child.school
     schools = {child.school_id: child.school for child in children}
     if not schools:
-        schools = {m.school_id: m.school for m in memberships}
+        schools = {m.school_id: m.school for m in active_memberships(user)}
     return next(iter(schools.values())) if len(schools) == 1 else None
+
+
+def _remember_branding(school) -> None:
+    from ouderportaal.core.models import SchoolBranding
+
+    try:
+        school._branding_cache = school.branding
+    except SchoolBranding.DoesNotExist:
+        school._branding_cache = None
