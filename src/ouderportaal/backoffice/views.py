@@ -3,10 +3,12 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
+from django.utils import timezone
 
 from ouderportaal.backoffice.forms import StudentSearchForm
 from ouderportaal.core.access import get_school_student, school_students, staff_view
 from ouderportaal.core.models import Custody, Group, GuardianLink, StaffMember
+from ouderportaal.core.navigation import work_items
 from ouderportaal.core.scoping import scoped
 
 PAGE_SIZE = 50
@@ -20,6 +22,7 @@ def home(request, membership):
         pupils=Count("pk"),
         groups=Count("group", distinct=True),
     )
+    todo = work_items(membership, timezone.now())
     own_groups = (
         membership.groups.filter(school_year=school.current_school_year()).order_by("name")
         if membership.is_teacher
@@ -28,7 +31,13 @@ def home(request, membership):
     return render(
         request,
         "backoffice/home.html",
-        {"membership": membership, "figures": figures, "own_groups": own_groups, "section": "home"},
+        {
+            "membership": membership,
+            "figures": figures,
+            "own_groups": own_groups,
+            "work": todo,
+            "section": "home",
+        },
     )
 
 
