@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ouderportaal.core.context_processors.portal",
+                "ouderportaal.core.context_processors.school_look",
             ],
         },
     }

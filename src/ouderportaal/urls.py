@@ -2,12 +2,22 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from ouderportaal.core import look_views
 from ouderportaal.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("taal/", core_views.set_language, name="set_language"),
+    path("manifest.webmanifest", look_views.manifest, name="manifest"),
+    path("school/<slug:school>/stijl.css", look_views.school_css, name="school_css"),
+    path("school/<slug:school>/logo.png", look_views.school_logo, name="school_logo"),
+    path("school/<slug:school>/icoon-<int:size>.png", look_views.school_icon, name="school_icon"),
+    path(
+        "school/<slug:school>/manifest.webmanifest",
+        look_views.school_manifest,
+        name="school_manifest",
+    ),
     path("account/", include("ouderportaal.accounts.urls")),
     path("ouders/", include("ouderportaal.portal.urls")),
     path("ouders/", include("ouderportaal.results.urls")),

@@ -269,8 +269,8 @@ def test_the_profile_page_needs_a_fixed_number_of_queries(world, client, django_
     client.force_login(world.parent)
     url = reverse("accounts:profile")
     client.get(url)
-    # The ninth query: a new e-mail address still waiting for confirmation.
-    with django_assert_num_queries(9):
+    # A new e-mail address still waiting for confirmation, and the school's look.
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
 
 

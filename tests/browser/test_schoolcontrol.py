@@ -9,6 +9,7 @@ from tests.factories import PASSWORD
 def test_portal_manager_closes_the_portal_and_the_parent_sees_why(page, axe, world):
     staff_log_in(page, world.staff)
     page.goto(f"/beheer/{world.school.slug}/")
+    page.get_by_text("Portaal", exact=True).click()  # the menu section opens (<details>)
     page.get_by_role("link", name="Portaalinstellingen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Portaalinstellingen")
     axe(page)

@@ -218,15 +218,15 @@ def test_general_page_shows_pending_change_beside_the_schools_data(world, client
     assert "Wijziging doorgeven" in html
 
 
-# Every page: session, user, staff menu and the session save (3); child pages also the
-# child check and the school's gate (2).
+# Every page: session, user, staff menu, the school's look and the session save (4);
+# child pages also the child check and the school's gate (2).
 PARENT_PAGES = {
     # + requests, their items (prefetch), and marking its decided requests seen
-    "changerequests:child_requests": 11,
+    "changerequests:child_requests": 12,
     # + requests, their items (prefetch), and the gate of the one school involved
-    "changerequests:my_requests": 9,
+    "changerequests:my_requests": 10,
     # the portal's own queries + one for the parent's pending changes
-    "portal:general": 12,
+    "portal:general": 13,
 }
 
 

@@ -110,12 +110,13 @@ def test_child_page_query_count_does_not_grow(db, client, django_assert_num_quer
 
 
 # Home: session, user, children (with closed-portal flags), teachers (one prefetch), staff
-# menu, the schools' help links, what is new and coming (unseen notifications, closures,
-# closed Cito modules, announced releases) and the session save (savepoint, update, release).
-EXPECTED_HOME_QUERIES = 13
+# menu, the schools' help links, the school's look, what is new and coming (unseen
+# notifications, closures, closed Cito modules, announced releases) and the session save
+# (savepoint, update, release).
+EXPECTED_HOME_QUERIES = 14
 # Child page: session, user, the child, the school's gate, own guardian records, own pending
-# change requests, teachers, staff menu, guardians, and the session save.
-EXPECTED_CHILD_QUERIES = 12
+# change requests, teachers, staff menu, guardians, the school's look, and the session save.
+EXPECTED_CHILD_QUERIES = 13
 
 
 def test_staff_without_children_get_no_children(world, client):

@@ -95,8 +95,9 @@ def test_adoption_query_count_does_not_grow(world, client, django_assert_num_que
         build_school(world, group, pupils // 3)
     client.force_login(world.staff)
     # session, user, membership, totals, per group, year, groups, list count, staff menu,
-    # list, its children, session update (+ savepoints of the test transaction)
-    with django_assert_num_queries(14):
+    # list, its children, the school's look, session update (+ savepoints of the test
+    # transaction)
+    with django_assert_num_queries(15):
         assert client.get(adoption_url(world)).status_code == 200
 
 

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from ouderportaal.backoffice.forms import StudentSearchForm
 from ouderportaal.core.access import (
@@ -14,6 +15,7 @@ from ouderportaal.core.access import (
     staff_view,
 )
 from ouderportaal.core.models import Custody, Group, GuardianLink, StaffMember
+from ouderportaal.core.navigation import work_items
 from ouderportaal.core.scoping import scoped
 
 PAGE_SIZE = 50
@@ -27,6 +29,7 @@ def home(request, membership):
         pupils=Count("pk"),
         groups=Count("group", distinct=True),
     )
+    todo = work_items(membership, timezone.now())
     own_groups = (
         membership.groups.filter(school_year=school.current_school_year()).order_by("name")
         if membership.is_teacher
@@ -35,7 +38,13 @@ def home(request, membership):
     return render(
         request,
         "backoffice/home.html",
-        {"membership": membership, "figures": figures, "own_groups": own_groups, "section": "home"},
+        {
+            "membership": membership,
+            "figures": figures,
+            "own_groups": own_groups,
+            "work": todo,
+            "section": "home",
+        },
     )
 
 

@@ -9,6 +9,10 @@ class ChangerequestsConfig(AppConfig):
     verbose_name = pgettext_lazy("back office", "Change requests")
 
     def ready(self):
+        from ouderportaal.changerequests.worklist import work_items
+        from ouderportaal.core.navigation import register_work_items
+
+        register_work_items(work_items)
         from ouderportaal.changerequests.demo import demo_step
         from ouderportaal.core.demo import register_demo_step
         from ouderportaal.core.navigation import (

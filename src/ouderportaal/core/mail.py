@@ -19,6 +19,7 @@ has failed its content is erased; the row keeps its Message-ID, template and tim
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from datetime import timedelta
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
@@ -29,6 +30,7 @@ from django.db import transaction
 from django.db.models import F
 from django.dispatch import Signal
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from ouderportaal.core import queue
@@ -42,6 +44,27 @@ mail_finished = Signal()
 
 # The longest wait between two attempts.
 MAX_RETRY_DELAY = timedelta(hours=1)
+
+
+def with_school_header(html: str, school) -> str:
+    """The mail's HTML with the school's name, logo and colour as a bar at the top."""
+    if school is None:
+        return html
+    from ouderportaal.core import branding
+
+    look = branding.branding_of(school)
+    logo_url = ""
+    if look is not None and look.has_logo and settings.PORTAL_URL:
+        path = reverse("school_logo", kwargs={"school": school.slug})
+        logo_url = f"{settings.PORTAL_URL.rstrip('/')}{path}?v={look.version}"
+    header = render_to_string(
+        "core/mail_header.html",
+        {"school": school, "accent": branding.accent_of(school), "logo_url": logo_url},
+    )
+    opening = re.search(r"<body[^>]*>", html, flags=re.IGNORECASE)
+    if opening is None:
+        return html
+    return html[: opening.end()] + header + html[opening.end() :]
 
 
 def build_message(
@@ -58,7 +81,7 @@ def build_message(
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
+        html = with_school_header(render_to_string(f"{template}.html", context), school)
     from_name, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     sender = formataddr((school.name if school is not None else from_name, from_address))
     domain = from_address.rpartition("@")[2] or "localhost"

@@ -92,6 +92,34 @@ class School(models.Model):
         return years.filter(start_date__lte=day, end_date__gte=day).first() or years.first()
 
 
+class SchoolBranding(models.Model):
+    """A school's own look: its logo and one accent colour (see core/branding.py).
+
+    The logo is kept as a PNG the portal made itself from the upload (re-encoded, at
+    most 512 px), served only through the portal; `version` changes with every new
+    logo or colour so browsers and mail clients fetch the new one.
+    """
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="branding")
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^#[0-9a-f]{6}$", _("A colour such as #1d4f91."))],
+    )
+    logo = models.BinaryField(_("logo"), null=True, blank=True, editable=False)
+    has_logo = models.BooleanField(default=False, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("school look")
+        verbose_name_plural = _("school looks")
+
+    def __str__(self):
+        return str(self.school)
+
+
 class SchoolYear(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="school_years")
     label = models.CharField(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class MenuEntry:
@@ -57,3 +59,52 @@ def register_backoffice_entry(entry: MenuEntry) -> None:
     if all(e.key != entry.key for e in BACKOFFICE_MENU):
         BACKOFFICE_MENU.append(entry)
         BACKOFFICE_MENU.sort(key=lambda e: e.order)
+
+
+# The back office's menu in a few sections, so that a new administrator finds things:
+# (section key, heading, entry keys in it). An entry not named here goes under "portal".
+BACKOFFICE_SECTIONS: list[tuple[str, object, tuple[str, ...]]] = [
+    ("home", _("Overview"), ("home",)),
+    ("pupils", _("Pupils and parents"), ("students", "accounts", "imports")),
+    ("results", _("Results"), ("results",)),
+    ("requests", _("Requests from parents"), ("change_requests", "appointments", "closure_days")),
+    ("help", _("Help for parents"), ("helppages", "helpdocuments", "helprules")),
+    ("portal", _("Portal"), ("schoolcontrol", "adoption", "preview")),
+]
+
+
+def backoffice_sections(entries: list[MenuEntry]) -> list[tuple[str, object, list[MenuEntry]]]:
+    """The entries (already filtered for the member's roles) grouped into sections."""
+    placed = {key: section for section, _label, keys in BACKOFFICE_SECTIONS for key in keys}
+    grouped = {section: [] for section, _label, _keys in BACKOFFICE_SECTIONS}
+    for entry in entries:
+        grouped[placed.get(entry.key, "portal")].append(entry)
+    return [
+        (section, label, grouped[section])
+        for section, label, _keys in BACKOFFICE_SECTIONS
+        if grouped[section]
+    ]
+
+
+# The back office's overview is a work list: each app registers
+# `provider(membership, now) -> list[WorkItem]` in its ready(); the overview shows
+# what is there, most urgent first, each linking to where the work is done.
+@dataclass(frozen=True)
+class WorkItem:
+    text: str
+    url: str
+    urgent: bool = False
+    order: int = 100
+
+
+WORK_PROVIDERS: list[Callable] = []
+
+
+def register_work_items(provider: Callable) -> None:
+    if provider not in WORK_PROVIDERS:
+        WORK_PROVIDERS.append(provider)
+
+
+def work_items(membership, now) -> list[WorkItem]:
+    items = [item for provider in WORK_PROVIDERS for item in provider(membership, now)]
+    return sorted(items, key=lambda item: (not item.urgent, item.order))

@@ -7,6 +7,10 @@ class HelpdeskConfig(AppConfig):
     label = "helpdesk"
 
     def ready(self):
+        from ouderportaal.core.navigation import register_work_items
+        from ouderportaal.helpdesk.worklist import work_items
+
+        register_work_items(work_items)
         from ouderportaal.core.demo import register_demo_step
         from ouderportaal.core.navigation import (
             MenuEntry,

@@ -7,6 +7,10 @@ class ImportsConfig(AppConfig):
     label = "imports"
 
     def ready(self):
+        from ouderportaal.core.navigation import register_work_items
+        from ouderportaal.imports.worklist import work_items
+
+        register_work_items(work_items)
         from ouderportaal.core.navigation import MenuEntry, register_backoffice_entry
 
         register_backoffice_entry(

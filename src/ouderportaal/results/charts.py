@@ -11,12 +11,20 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-WIDTH = 480
-HEIGHT = 300
-LEFT = 48
-RIGHT = 34
-TOP = 20
-BOTTOM = 44
+from django.utils.translation import gettext_lazy as _
+
+# The drawing is about as wide as a phone's content column (~300 CSS px at 360 px), so
+# that 15-unit text renders at 12 px or more there; the stylesheet caps the width on
+# larger screens. FONT is the one text size inside the SVG (see results.css).
+WIDTH = 340
+HEIGHT = 250
+LEFT = 40
+RIGHT = 30
+TOP = 14
+BOTTOM = 40
+FONT = 15
+# Below this many SVG units per moment, only every other moment label is drawn.
+LABEL_SPACE = 30
 
 MOMENT_RE = re.compile(r"^([BME])\s?(\d)")
 
@@ -45,6 +53,7 @@ class Point:
     y_low: float | None = None
     y_high: float | None = None
     label: str = ""
+    show_moment: bool = True
 
 
 @dataclass
@@ -64,10 +73,59 @@ class Chart:
     right_edge: int = WIDTH - RIGHT
     top: int = TOP
     bottom_edge: int = HEIGHT - BOTTOM
+    # (scale code, moment) -> CutScore, for the plain-words level of each score.
+    cuts: dict = field(default_factory=dict)
 
     @property
     def has_bands(self) -> bool:
         return bool(self.bands)
+
+    @property
+    def first_moment(self) -> str:
+        return self.results[0].moment if self.results else ""
+
+    @property
+    def last_moment(self) -> str:
+        return self.results[-1].moment if self.results else ""
+
+    @property
+    def latest(self):
+        """The newest result and its level (I-V), from the test or the school's cut scores."""
+        if not self.results:
+            return None, ""
+        result = self.results[-1]
+        return result, level_of(result, self.cuts.get((self.scale_code, result.moment)))
+
+    @property
+    def latest_result(self):
+        return self.latest[0]
+
+    @property
+    def latest_level(self) -> str:
+        result, level = self.latest
+        return level or (result.level_ae if result else "")
+
+    @property
+    def latest_meaning(self):
+        return level_meaning(self.latest_level)
+
+
+def level_of(result, cut) -> str:
+    """The level I-V of a result: as the test gave it, otherwise from the cut scores."""
+    if result.level_iv:
+        return result.level_iv
+    if cut is None or result.ability_score is None:
+        return ""
+    score = result.ability_score
+    for level, boundary in (
+        ("I", cut.cut_1_2),
+        ("II", cut.cut_2_3),
+        ("III", cut.cut_3_4),
+        ("IV", cut.cut_4_5),
+    ):
+        if score >= boundary:
+            return level
+    return "V"
 
 
 def _nice_range(values: list[Decimal]) -> tuple[int, int, int]:
@@ -107,6 +165,7 @@ def build_charts(results, cut_scores) -> tuple[list[Chart], list]:
             test_name=rows[-1].test_name,
             scale_code=scale_code,
             results=rows,
+            cuts=cut_scores,
         )
         cuts = [cut_scores.get((scale_code, r.moment)) for r in rows] if scale_code else []
         use_bands = bool(cuts) and all(cuts)
@@ -131,6 +190,7 @@ def build_charts(results, cut_scores) -> tuple[list[Chart], list]:
             return round(chart.bottom_edge - (float(value) - low) / (high - low) * plot_h, 1)
 
         count = len(rows)
+        label_every = 1 if plot_w / count >= LABEL_SPACE else 2
         for i, r in enumerate(rows):
             x = chart.left + (plot_w * (i + 0.5) / count)
             point = Point(result=r, x=round(x, 1), y=y_of(r.ability_score))
@@ -138,6 +198,8 @@ def build_charts(results, cut_scores) -> tuple[list[Chart], list]:
                 point.y_low = y_of(r.interval_low)
                 point.y_high = y_of(r.interval_high)
             point.label = r.level_iv or r.level_ae or ""
+            # Always label the newest moment; thin out the others when they are crowded.
+            point.show_moment = (count - 1 - i) % label_every == 0
             chart.points.append(point)
         chart.polyline = " ".join(f"{p.x},{p.y}" for p in chart.points)
         chart.ticks = [(y_of(v), str(v)) for v in range(low, high + 1, step)]
@@ -162,9 +224,32 @@ def build_charts(results, cut_scores) -> tuple[list[Chart], list]:
                 ]
                 top_y, bottom_y = y_of(upper[-1]), y_of(lower[-1])
                 # Label a band only where it is tall enough to read.
-                label_y = round((top_y + bottom_y) / 2 + 5, 1) if bottom_y - top_y >= 16 else None
+                label_y = (
+                    round((top_y + bottom_y) / 2 + FONT / 3, 1)
+                    if bottom_y - top_y >= FONT + 2
+                    else None
+                )
                 bounds.append((level, " ".join(top_pts + bottom_pts), label_y))
                 upper = lower
             chart.bands = bounds
         charts.append(chart)
     return charts, without_score
+
+
+# What a level means for the child, in plain words (the glossary explains the scheme).
+LEVEL_MEANINGS = {
+    "I": _("far above the national average (the highest 20 percent of all children)"),
+    "II": _("above the national average"),
+    "III": _("around the national average"),
+    "IV": _("below the national average"),
+    "V": _("far below the national average (the lowest 20 percent of all children)"),
+    "A": _("far above the national average (the highest 25 percent of all children)"),
+    "B": _("above the national average"),
+    "C": _("just below the national average"),
+    "D": _("below the national average"),
+    "E": _("far below the national average (the lowest 10 percent of all children)"),
+}
+
+
+def level_meaning(level: str):
+    return LEVEL_MEANINGS.get((level or "").strip().upper(), "")

@@ -209,22 +209,22 @@ def _build_school(school, rng, today):
 
 
 def _cut_scores(school):
-    subject, _test, scale, base, slope, spread, _half, _first = LVS_TESTS[0]
     rows = []
-    for groep in range(3, 9):
-        for letter in ("B", "M") if groep == 8 else ("M", "E"):
-            mean = base + slope * moment_time(groep, letter)
-            rows.append(
-                CutScore(
-                    school=school,
-                    scale_code=scale,
-                    moment=f"{letter}{groep}",
-                    cut_1_2=Decimal(round(mean + 0.8416 * spread)),
-                    cut_2_3=Decimal(round(mean + 0.2533 * spread)),
-                    cut_3_4=Decimal(round(mean - 0.2533 * spread)),
-                    cut_4_5=Decimal(round(mean - 0.8416 * spread)),
+    for _subject, _test, scale, base, slope, spread, _half, _first in LVS_TESTS:
+        for groep in range(3, 9):
+            for letter in ("B", "M") if groep == 8 else ("M", "E"):
+                mean = base + slope * moment_time(groep, letter)
+                rows.append(
+                    CutScore(
+                        school=school,
+                        scale_code=scale,
+                        moment=f"{letter}{groep}",
+                        cut_1_2=Decimal(round(mean + 0.8416 * spread)),
+                        cut_2_3=Decimal(round(mean + 0.2533 * spread)),
+                        cut_3_4=Decimal(round(mean - 0.2533 * spread)),
+                        cut_4_5=Decimal(round(mean - 0.8416 * spread)),
+                    )
                 )
-            )
     CutScore.objects.bulk_create(rows, ignore_conflicts=True)
 
 

@@ -7,6 +7,10 @@ class SchoolcontrolConfig(AppConfig):
     label = "schoolcontrol"
 
     def ready(self):
+        from ouderportaal.core.navigation import register_work_items
+        from ouderportaal.schoolcontrol.worklist import work_items
+
+        register_work_items(work_items)
         from ouderportaal.core.access import register_parent_gate
         from ouderportaal.core.demo import register_demo_step
         from ouderportaal.core.navigation import (

@@ -177,3 +177,53 @@ class PreviewForm(forms.Form):
 
 class GuardianSearchForm(forms.Form):
     q = forms.CharField(label=_("Name of the parent or pupil"), required=False, max_length=100)
+
+
+class BrandingForm(forms.Form):
+    """The school's accent colour and logo (checked in core/branding.py)."""
+
+    accent_colour = forms.CharField(
+        label=_("Accent colour"),
+        max_length=7,
+        required=False,
+        help_text=_(
+            "A hex code such as #1d4f91, used for the top bar, buttons and links. White "
+            "text must be easy to read on it; a colour that is too light is refused with a "
+            "darker shade that works. Empty: the portal's own blue."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "size": 8}),
+    )
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_(
+            "A PNG, JPEG or WebP image of at most 2 MB, preferably square. It is shown in "
+            "the top bar, on the login page, in mail and as the icon on a phone's home screen."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    def clean_accent_colour(self):
+        from ouderportaal.core.branding import check_accent
+
+        value = self.cleaned_data["accent_colour"].strip()
+        if not value:
+            return ""
+        colour, reason = check_accent(value)
+        if colour is None:
+            raise forms.ValidationError(reason)
+        return colour
+
+    def clean_logo(self):
+        from ouderportaal.core.branding import LOGO_MAX_MB, LogoRefused, normalised_logo
+
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(_("The logo may be at most 2 MB."))
+        try:
+            return normalised_logo(upload)
+        except LogoRefused as refused:
+            raise forms.ValidationError(str(refused)) from None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import transaction
 from django.utils import timezone
 
 from ouderportaal.core import queue
-from ouderportaal.core.audit import record
+from ouderportaal.core.audit import changed, record
 from ouderportaal.schoolcontrol.models import ClosedPeriod, ModuleSetting, Release
 from ouderportaal.schoolcontrol.modules import ALL_MODULES
 
@@ -195,3 +197,46 @@ def audit_effects(school, at=None) -> int:
                 event.save(update_fields=["at"])
                 count += 1
     return count
+
+
+def save_branding(
+    membership, *, accent_colour: str, logo: bytes | None, remove_logo: bool, actor
+) -> bool:
+    """Set the school's colour and logo; True when something changed (then audited)."""
+    from ouderportaal.core.models import SchoolBranding
+    from ouderportaal.core.scoping import scoped
+
+    with transaction.atomic():
+        look = scoped(membership, SchoolBranding).select_for_update().first()
+        if look is None:
+            look = SchoolBranding(school=membership.school)
+        old = _branding_values(look)
+        look.accent_colour = accent_colour
+        if logo is not None:
+            look.logo, look.has_logo = logo, True
+        elif remove_logo:
+            look.logo, look.has_logo = None, False
+        new = _branding_values(look)
+        old, new = changed(old, new)
+        if not new:
+            return False
+        look.version += 1
+        look.save()
+        record(
+            "schoolcontrol.branding.changed",
+            actor=actor,
+            school=membership.school,
+            obj=look,
+            old=old,
+            new=new,
+        )
+    return True
+
+
+def _branding_values(look) -> dict:
+    logo = bytes(look.logo) if look.has_logo and look.logo else None
+    return {
+        "accent_colour": look.accent_colour,
+        # The logo by a digest of its PNG: which picture it was, without the picture.
+        "logo": hashlib.sha256(logo).hexdigest()[:16] if logo else None,
+    }

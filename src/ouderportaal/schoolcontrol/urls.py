@@ -24,6 +24,7 @@ urlpatterns = [
         views.release_delete,
         name="release_delete",
     ),
+    path("<slug:school>/portaal/huisstijl/", views.branding, name="branding"),
     path("<slug:school>/portaal/logboek/", views.audit, name="audit"),
     path("<slug:school>/portaal/gebruik/", views.adoption, name="adoption"),
     path("<slug:school>/portaal/als-ouder/", views.preview, name="preview"),

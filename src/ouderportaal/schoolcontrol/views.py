@@ -14,18 +14,22 @@ from django.utils.translation import gettext as _
 
 from ouderportaal.core.access import staff_view, visible_students
 from ouderportaal.core.audit import record
+from ouderportaal.core.branding import DEFAULT_ACCENT, LOGO_MAX_MB, accent_of
 from ouderportaal.core.models import (
     AuditEvent,
     Custody,
     Group,
     Guardian,
     GuardianLink,
+    SchoolBranding,
     StaffMember,
     Student,
 )
 from ouderportaal.core.scoping import get_scoped_or_404, scoped
+from ouderportaal.core.uploads import accepts_uploads
 from ouderportaal.schoolcontrol import rules, services
 from ouderportaal.schoolcontrol.forms import (
+    BrandingForm,
     ClosedPeriodForm,
     GuardianSearchForm,
     ModulesForm,
@@ -311,6 +315,42 @@ ADOPTION_STATES = {
     "not_activated": Q(user__isnull=False) & ~_activated_q(""),
     "never": Q(user__isnull=False, user__last_login__isnull=True),
 }
+
+
+@staff_view("portal_manager")
+@accepts_uploads(LOGO_MAX_MB)
+def branding(request, membership):
+    """The school's look: accent colour and logo."""
+    school = membership.school
+    look = scoped(membership, SchoolBranding).first()
+    initial = {"accent_colour": look.accent_colour if look else ""}
+    form = BrandingForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_branding(
+            membership,
+            accent_colour=form.cleaned_data["accent_colour"],
+            logo=form.cleaned_data["logo"],
+            remove_logo=form.cleaned_data["remove_logo"],
+            actor=request.user,
+        )
+        if saved:
+            messages.success(request, _("The school's look has been saved."))
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return redirect("schoolcontrol:branding", school=school.slug)
+    return render(
+        request,
+        "schoolcontrol/branding.html",
+        _context(
+            membership,
+            "schoolcontrol",
+            subsection="branding",
+            form=form,
+            look=look,
+            accent=accent_of(school),
+            default_accent=DEFAULT_ACCENT,
+        ),
+    )
 
 
 @staff_view("portal_manager", "administration")
