@@ -105,10 +105,14 @@ TEMPLATES = [
 ]
 
 # Database: SQLite in the data directory unless DATABASE_URL says otherwise.
+# Connections stay open between requests (opening one costs more than a whole page) and
+# are checked before their first use in a request, so a restarted server is no error.
 _default_db = f"sqlite:///{DATA_DIR / 'ouderportaal.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", _default_db), conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+        env_str("DATABASE_URL", _default_db),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 300),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -144,7 +148,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # login however busy, and at logout.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
-SESSION_SAVE_EVERY_REQUEST = True
+# Saved when changed, and at most once a minute to move the idle end ahead
+# (accounts.middleware.LoginSessionMiddleware): reading pages writes nothing.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

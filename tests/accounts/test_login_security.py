@@ -5,9 +5,12 @@ from datetime import timedelta
 
 import pyotp
 import pytest
+import time_machine
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,6 +65,30 @@ def test_sessions_end_after_the_idle_time(world, client):
     assert timedelta(minutes=29) < remaining <= timedelta(minutes=30)
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
     assert client.get(reverse("portal:home")).status_code == 302
+
+
+def test_reading_pages_writes_the_session_at_most_once_a_minute(world, client):
+    from django.contrib.sessions.models import Session
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        post_login(client, "JdeVries", PASSWORD)
+        client.get(reverse("portal:home"))
+        session_key = client.session.session_key
+        first_end = Session.objects.get(session_key=session_key).expire_date
+        traveller.shift(timedelta(seconds=50))
+        # Within the minute: the page is read without writing the session.
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("portal:home")).status_code == 200
+        assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+        assert Session.objects.get(session_key=session_key).expire_date == first_end
+        # A minute after the last write the idle end moves ahead again.
+        traveller.shift(timedelta(seconds=15))
+        assert client.get(reverse("portal:home")).status_code == 200
+        moved = Session.objects.get(session_key=session_key).expire_date
+        assert moved == timezone.now() + timedelta(minutes=30)
+        # Idle for the full time after that: the session has ended.
+        traveller.shift(timedelta(minutes=30, seconds=1))
+        assert client.get(reverse("portal:home")).status_code == 302
 
 
 def test_repeated_failures_slow_down_the_account_and_are_logged(world, client, caplog):
@@ -269,8 +296,9 @@ def test_the_profile_page_needs_a_fixed_number_of_queries(world, client, django_
     client.force_login(world.parent)
     url = reverse("accounts:profile")
     client.get(url)
-    # A new e-mail address still waiting for confirmation, and the school's look.
-    with django_assert_num_queries(10):
+    # A new e-mail address still waiting for confirmation, and the school's look. Reading
+    # the page again within a minute does not write the session.
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
 
 

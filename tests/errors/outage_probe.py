@@ -71,8 +71,8 @@ def recovery(folder: str):
     audit_before = AuditEvent.objects.count()
 
     def request(method, path, data=None):
-        # As in production (DB_CONN_MAX_AGE=0), each request opens its own connection;
-        # the test client would otherwise keep the one it has.
+        # Each request opens its own connection, as a worker does when the health check
+        # of its kept connection fails; the test client would otherwise keep the one it has.
         connections.close_all()
         return probe(client, method, path, data)
 

@@ -283,3 +283,25 @@ def test_query_count_does_not_grow_with_eight_years_of_results(
     many_method_results(world.child, world.group, count=40)
     _count(client, lvs_url(world), django_assert_num_queries, len(small_lvs))
     _count(client, method_url(world), django_assert_num_queries, len(small_method))
+
+
+def test_method_page_shows_the_newest_school_year_and_earlier_years_on_request(client, world):
+    this_year = method_test(world.group, name="Blok dit jaar")
+    method_result(world.child, this_year)
+    earlier = year(world.school, first=2024)
+    old = method_test(
+        world.group, school_year=earlier, name="Blok vroeger", taken_on=date(2024, 10, 1)
+    )
+    method_result(world.child, old, school_year=earlier, group=None)
+    client.force_login(world.parent)
+    html = client.get(method_url(world)).content.decode()
+    assert "Blok dit jaar" in html
+    # The earlier year is not rendered, only offered.
+    assert "Blok vroeger" not in html
+    assert "?schooljaar=2024-2025" in html
+    html = client.get(method_url(world), {"schooljaar": "2024-2025"}).content.decode()
+    assert "Blok vroeger" in html and "Blok dit jaar" not in html
+    assert "Resultaten van schooljaar 2024-2025." in html
+    # A year without visible results (or nonsense) shows the newest year.
+    html = client.get(method_url(world), {"schooljaar": "1999-2000"}).content.decode()
+    assert "Blok dit jaar" in html and "Blok vroeger" not in html

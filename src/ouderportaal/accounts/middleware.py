@@ -12,6 +12,12 @@ from ouderportaal.core.privacy import pseudonym
 
 logger = logging.getLogger("ouderportaal.accounts.security")
 
+# A logged-in session is written at most this often to move its idle end ahead: a
+# session ends between SESSION_IDLE_MINUTES minus this and SESSION_IDLE_MINUTES after
+# the last request, and reading a page costs no write.
+SESSION_REFRESH_SECONDS = 60
+SEEN_KEY = "_seen"
+
 
 class UserLanguageMiddleware:
     """Show the portal in the logged-in user's chosen language.
@@ -38,6 +44,9 @@ class LoginSessionMiddleware:
     Django's `login()`) or older than SESSION_MAX_HOURS is ended here, before any view
     runs. Every response to a logged-in person is marked `Cache-Control: no-store,
     private`: pages with a child's data must not stay in a shared or browser cache.
+
+    The session is saved (moving its idle end ahead) only when something in it changed
+    or when it was last moved more than SESSION_REFRESH_SECONDS ago.
     """
 
     def __init__(self, get_response):
@@ -53,7 +62,13 @@ class LoginSessionMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
+            self._keep_alive(request)
         return response
+
+    def _keep_alive(self, request) -> None:
+        now = int(time.time())
+        if now - request.session.get(SEEN_KEY, 0) >= SESSION_REFRESH_SECONDS:
+            request.session[SEEN_KEY] = now
 
     def _reason_to_end(self, request) -> str | None:
         mark = flow.session_mark(request)

@@ -8,6 +8,8 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from ouderportaal.core.access import child_view, public_view
 from ouderportaal.results import visibility
@@ -19,6 +21,7 @@ from ouderportaal.results.models import (
     MethodResultPart,
     ResultSettings,
 )
+from ouderportaal.results.templatetags.results_tags import nl_number
 from ouderportaal.schoolcontrol.rules import next_release
 
 
@@ -85,9 +88,58 @@ def lvs_page_data(school, results) -> dict:
     return {"subjects": subjects, "other_results": without_score}
 
 
+def method_value_text(result) -> str:
+    """A method result as a parent reads it (the same words as results/method_value.html)."""
+    kind = result.test.result_type
+    if kind == "percentage":
+        return _("%(value)s%% correct") % {"value": nl_number(result.percentage)}
+    if kind == "grade":
+        return nl_number(result.grade)
+    return result.rating or "—"
+
+
+def method_row(result) -> dict:
+    """Everything one table row shows, built once in Python: the template only prints it."""
+    if result.mastered is True:
+        norm = _("mastered")
+    elif result.mastered is False:
+        norm = _("not yet mastered")
+    else:
+        norm = "—"
+    norm_detail = ""
+    if result.test.result_type == "percentage":
+        norm_detail = _("norm %(norm)s%% correct") % {"norm": result.test.mastery_norm}
+    return {
+        "name": result.test.name,
+        "method": result.test.method,
+        "date": date_format(result.taken_on, "j F Y"),
+        "value": method_value_text(result),
+        "parts": [
+            f"{part.part.name}: {nl_number(part.percentage)}%" for part in result.parts.all()
+        ],
+        "norm": norm,
+        "norm_detail": norm_detail,
+    }
+
+
 @child_view(module="method_tests")
 def method_tests(request, student):
-    results = method_results_for_page(visibility.visible_method_results(student))
+    """This school year's method results; an earlier year only when the parent asks."""
+    visible = visibility.visible_method_results(student)
+    years = sorted(
+        set(visible.order_by().values_list("school_year__label", flat=True).distinct()),
+        reverse=True,
+    )
+    shown = request.GET.get("schooljaar")
+    if shown not in years:
+        shown = years[0] if years else None
+    sections = []
+    if shown is not None:
+        results = method_results_for_page(visible.filter(school_year__label=shown))
+        sections = method_sections(results)
+        for section in sections:
+            for period in section["periods"]:
+                period["rows"] = [method_row(result) for result in period.pop("results")]
     period, goals = visibility.visible_learning_goals(student)
     return render(
         request,
@@ -95,7 +147,9 @@ def method_tests(request, student):
         {
             "student": student,
             "child_tab": "method_tests",
-            "sections": method_sections(results),
+            "sections": sections,
+            "other_years": [label for label in years if label != shown],
+            "shown_year": shown,
             "period": period,
             "goals": list(goals),
             "standing_text": standing_text(student.school),
