@@ -65,6 +65,10 @@ DATA_KINDS = {
     "imports:cancel": None,
     "privacyadmin:settings": None,
     "privacyadmin:register": None,
+    # The log of notifications sent names the parents.
+    "notifications:staff": "guardian",
+    "notifications:preview": None,
+    "schoolcontrol:branding": None,
 }
 
 

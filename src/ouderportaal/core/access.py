@@ -150,10 +150,12 @@ def child_view(module: str | None = None, landing: bool = False):
                 decision = gate(child.school, module)
                 if decision is None:
                     continue
-                if getattr(decision, "module_closed", False):
-                    tabs = child_tabs_for(child.school)
-                    if landing and tabs:
-                        return redirect(tabs[0].url_name, student=child.public_id)
+                if landing and getattr(decision, "module_closed", False):
+                    # On to the first open module; pages every school has (such as who
+                    # looked at the data) are no place to land on.
+                    modules = [t for t in child_tabs_for(child.school) if t.module]
+                    if modules:
+                        return redirect(modules[0].url_name, student=child.public_id)
                 return render(
                     request, decision.template_name, {**decision.context, "student": child}
                 )

@@ -23,7 +23,7 @@ def _settings_initial(settings: SchoolNotificationSettings) -> dict:
     }
 
 
-@staff_view("portal_manager")
+@staff_view("portal_manager", reads="guardian")
 def staff(request, membership):
     school = membership.school
     current = services.school_settings(school)
