@@ -181,3 +181,16 @@ def test_other_schools_staff_cannot_manage_documents(client, world, pdf_bytes):
     client.login(username="juf.anna", password=PASSWORD)
     assert upload(client, "handleiding.pdf", pdf_bytes).status_code == 404
     assert not Document.objects.exists()
+
+
+def test_a_new_document_for_parents_is_new_on_their_home_until_they_open_it(
+    manager, client, world, pdf_bytes
+):
+    assert upload(manager, "Handleiding.pdf", pdf_bytes).status_code == 302
+    client.force_login(world.parent)
+    documents = reverse("helpdesk:documents", kwargs={"school": "de-ark"})
+    news = f'<a href="{documents}">Nieuwe documenten</a>'
+    home = client.get(reverse("portal:home"))
+    assert home.status_code == 200 and news in home.content.decode()
+    assert client.get(documents).status_code == 200
+    assert news not in client.get(reverse("portal:home")).content.decode()

@@ -20,6 +20,11 @@ class Kind(models.TextChoices):
     DOCUMENT = "document", _("New documents")
 
 
+# Pages of a whole school (their URL takes `school`), even when an event is recorded per
+# pupil so that each parent hears of it for their own child.
+SCHOOL_PAGES = {"helpdesk:documents"}
+
+
 class Event(models.Model):
     """One thing that became visible to the parents of one pupil (or of the school).
 
@@ -47,7 +52,7 @@ class Event(models.Model):
         return self.key
 
     def get_absolute_url(self) -> str:
-        if self.student_id is not None:
+        if self.student_id is not None and self.page not in SCHOOL_PAGES:
             return reverse(self.page, kwargs={"student": self.student.public_id})
         return reverse(self.page, kwargs={"school": self.school.slug})
 
