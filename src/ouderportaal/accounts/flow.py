@@ -26,7 +26,7 @@ from ouderportaal.accounts import devices, throttle
 from ouderportaal.accounts.models import AccountState
 from ouderportaal.core import audit
 from ouderportaal.core.models import StaffMember
-from ouderportaal.core.privacy import pseudonym
+from ouderportaal.core.privacy import account_ref
 
 logger = logging.getLogger("ouderportaal.accounts.security")
 
@@ -139,7 +139,7 @@ def _finish(request, user, next_url: str, *, second_factor: bool, method: str):
     )
     logger.info(
         "login for account %s from %s with %s (second factor: %s, known device: %s)",
-        pseudonym("login-log", f"user:{user.pk}", length=12),
+        account_ref(user),
         throttle.log_address(request),
         method,
         "yes" if second_factor else "no",

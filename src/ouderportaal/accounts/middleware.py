@@ -8,7 +8,7 @@ from django.utils.cache import add_never_cache_headers
 
 from ouderportaal.accounts import flow
 from ouderportaal.core import audit
-from ouderportaal.core.privacy import pseudonym
+from ouderportaal.core.privacy import account_ref
 
 logger = logging.getLogger("ouderportaal.accounts.security")
 
@@ -85,6 +85,6 @@ class LoginSessionMiddleware:
         logger.info(
             "session ended (%s) for account %s",
             reason,
-            pseudonym("login-log", f"user:{user.pk}", length=12),
+            account_ref(user),
         )
         auth_logout(request)

@@ -48,7 +48,7 @@ from ouderportaal.accounts import throttle
 from ouderportaal.accounts.models import LoginFailure, Passkey
 from ouderportaal.accounts.tasks import send_passkey_notice
 from ouderportaal.core import audit, queue
-from ouderportaal.core.privacy import pseudonym
+from ouderportaal.core.privacy import account_ref
 
 logger = logging.getLogger("ouderportaal.accounts.security")
 
@@ -172,7 +172,7 @@ def register(request, user, credential_json: str, name: str) -> Passkey:
             queue.enqueue(send_passkey_notice, user.pk, "added", name, _base_url(request))
     except IntegrityError as error:
         raise PasskeyError("this credential is registered already") from error
-    logger.info("passkey added for account %s", _account_ref(user))
+    logger.info("passkey added for account %s", account_ref(user))
     return passkey
 
 
@@ -189,7 +189,7 @@ def remove(request, passkey: Passkey) -> bool:
             queue.enqueue(
                 send_passkey_notice, user.pk, "last_removed", passkey.name, _base_url(request)
             )
-    logger.info("passkey removed for account %s", _account_ref(user))
+    logger.info("passkey removed for account %s", account_ref(user))
     return last
 
 
@@ -276,10 +276,6 @@ def authenticate(request, credential_json: str):
 
 def _base_url(request) -> str:
     return getattr(settings, "PORTAL_URL", "") or request.build_absolute_uri("/")
-
-
-def _account_ref(user) -> str:
-    return pseudonym("login-log", f"user:{user.pk}", length=12)
 
 
 def parse_json(text: str) -> str:

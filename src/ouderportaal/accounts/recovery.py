@@ -28,16 +28,11 @@ from django.utils import timezone
 from ouderportaal.accounts import services
 from ouderportaal.accounts.models import RecoveryAddressChange, email_key
 from ouderportaal.core import audit, queue
-from ouderportaal.core.privacy import pseudonym
+from ouderportaal.core.privacy import account_ref
 
 logger = logging.getLogger("ouderportaal.accounts")
 
 Source = RecoveryAddressChange.Source
-
-
-def account_ref(user) -> str:
-    """How an account appears in log lines: a pseudonym, never a name or an address."""
-    return pseudonym("log-account", str(user.pk), length=12)
 
 
 def link_validity(source: str) -> timedelta:

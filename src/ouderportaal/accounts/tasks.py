@@ -12,6 +12,7 @@ from django.utils import timezone
 from ouderportaal.accounts import recovery, services
 from ouderportaal.accounts.models import RecoveryAddressChange
 from ouderportaal.core.mail import send_templated_mail
+from ouderportaal.core.privacy import account_ref
 
 logger = logging.getLogger("ouderportaal.accounts")
 
@@ -121,7 +122,7 @@ def send_password_changed_notice(user_id: int, how: str, base_url: str) -> bool:
     user = get_user_model().objects.filter(pk=user_id).exclude(email="").first()
     if user is None:
         return False
-    logger.info("password %s for account %s: owner notified", how, recovery.account_ref(user))
+    logger.info("password %s for account %s: owner notified", how, account_ref(user))
     return send_templated_mail(
         to=user.email,
         template="accounts/mail/password_changed",
@@ -143,7 +144,7 @@ def send_passkey_notice(user_id: int, what: str, name: str, base_url: str) -> bo
     user = get_user_model().objects.filter(pk=user_id).exclude(email="").first()
     if user is None:
         return False
-    logger.info("passkey %s for account %s: owner notified", what, recovery.account_ref(user))
+    logger.info("passkey %s for account %s: owner notified", what, account_ref(user))
     return send_templated_mail(
         to=user.email,
         template="accounts/mail/passkey_added"

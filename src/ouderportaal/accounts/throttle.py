@@ -33,7 +33,7 @@ from ouderportaal.accounts.models import AccountState, LoginFailure
 from ouderportaal.core import audit
 from ouderportaal.core.models import AuditEvent
 from ouderportaal.core.net import client_ip
-from ouderportaal.core.privacy import pseudonym
+from ouderportaal.core.privacy import account_ref, pseudonym
 
 logger = logging.getLogger("ouderportaal.accounts.security")
 
@@ -75,7 +75,7 @@ class Attempt:
 
     def log_id(self) -> str:
         if self.user is not None:
-            return pseudonym("login-log", f"user:{self.user.pk}", length=12)
+            return account_ref(self.user)
         return pseudonym("login-log", f"name:{self.username_key}", length=12)
 
 
@@ -294,7 +294,7 @@ def lift(user, *, actor, school) -> None:
     audit.record("account.login.lock_lifted", actor=actor, school=school, obj=user)
     logger.info(
         "login lock lifted for account %s",
-        pseudonym("login-log", f"user:{user.pk}", length=12),
+        account_ref(user),
     )
 
 

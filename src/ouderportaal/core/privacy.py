@@ -11,3 +11,9 @@ def pseudonym(purpose: str, value: str, length: int = 64) -> str:
     """
     digest = salted_hmac(purpose, value.strip().lower(), algorithm="sha256")
     return digest.hexdigest()[:length]
+
+
+def account_ref(user) -> str:
+    """How an account appears in log lines: a short pseudonym, the same in every log, so
+    that one account's lines can be followed without naming it."""
+    return pseudonym("login-log", f"user:{user.pk}", length=12)

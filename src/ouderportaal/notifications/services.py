@@ -28,7 +28,7 @@ from django.utils import timezone
 from ouderportaal.core import queue
 from ouderportaal.core.mail import queue_mail
 from ouderportaal.core.models import Custody, GuardianLink, Student
-from ouderportaal.core.privacy import pseudonym
+from ouderportaal.core.privacy import account_ref
 from ouderportaal.notifications.models import (
     DEFAULT_KINDS,
     Event,
@@ -426,7 +426,7 @@ def deliver_for_user(user, at=None, loaded: dict | None = None) -> int:
     logger.info(
         "notification mail %s queued for %s",
         mail.pk,
-        pseudonym("notifications-user", str(user.pk), 16),
+        account_ref(user),
     )
     return 1
 
@@ -549,7 +549,7 @@ def switch_off(user, kinds) -> Preference:
         )
     logger.info(
         "notifications switched off by one-click unsubscribe for %s",
-        pseudonym("notifications-user", str(user.pk), 16),
+        account_ref(user),
     )
     return preference
 
