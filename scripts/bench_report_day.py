@@ -450,24 +450,64 @@ def login(port: int, username: str, password: str) -> str:
     return f"sessionid={jar['sessionid']}"
 
 
-def _hash_for(seconds: float) -> int:
+def _portal_hasher():
+    """argon2-cffi's hasher with exactly the parameters the portal stores passwords with."""
     from argon2 import PasswordHasher, Type
 
-    hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, type=Type.ID)
+    from ouderportaal.accounts.hashers import Argon2idHasher
+
+    portal = Argon2idHasher()
+    return PasswordHasher(
+        time_cost=portal.time_cost,
+        memory_cost=portal.memory_cost,
+        parallelism=portal.parallelism,
+        type=Type.ID,
+    )
+
+
+def _hash_for(seconds: float) -> tuple[int, float]:
+    hasher = _portal_hasher()
     end = time.monotonic() + seconds
+    started = time.process_time()
     count = 0
     while time.monotonic() < end:
         hasher.hash("kijk mee op school")
         count += 1
-    return count
+    return count, time.process_time() - started
 
 
-def raw_hash_rate(processes: int, seconds: float = 4.0) -> float:
+def raw_hash_rate(processes: int, seconds: float = 4.0) -> tuple[float, float]:
     """argon2id hashes per second with the portal's parameters in `processes` processes
-    (as many as logins run at once: on a shared machine more processes get more CPU)."""
+    (as many as logins run at once: on a shared machine more processes get more CPU),
+    and the CPU ms per hash."""
     with Pool(processes) as pool:
-        counts = pool.map(_hash_for, [seconds] * processes)
-    return sum(counts) / seconds
+        results = pool.map(_hash_for, [seconds] * processes)
+    count = sum(n for n, _cpu in results)
+    return count / seconds, 1000 * sum(cpu for _n, cpu in results) / max(1, count)
+
+
+def wait_until_ready(port: int, server_pid: int, timeout: float = 60) -> None:
+    """Until /healthz answers 200 and the workers have finished booting (their CPU time
+    stops growing), so that neither the hash rate nor the logins pay for the boot."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                break
+        except OSError:
+            pass
+        time.sleep(0.2)
+    else:
+        sys.exit("the portal did not answer /healthz")
+    before = cpu_ticks([server_pid])
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = cpu_ticks([server_pid])
+        if now - before <= 1:
+            return
+        before = now
 
 
 def login_rate(port: int, parents: list[dict], password: str, concurrency: int):
@@ -513,6 +553,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
     parser.add_argument("--conn-max-age", default=None, help="DB_CONN_MAX_AGE for gunicorn")
     parser.add_argument("--pages", default=",".join(PAGES))
+    parser.add_argument(
+        "--logins-only", action="store_true", help="measure the hash and the logins only"
+    )
     args = parser.parse_args()
     concurrencies = [int(c) for c in args.concurrency.split(",")]
     pages = [p for p in args.pages.split(",") if p]
@@ -559,25 +602,27 @@ def main() -> int:
              "--log-level", "warning"],
             env={**os.environ, **env}, cwd=work,
         )  # fmt: skip
-        for _ in range(100):
-            try:
-                HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_ready(port, gunicorn.pid)
         cpu_roots = [gunicorn.pid, postgres.postmaster_pid()]
 
         log(f"measuring argon2id and logging in {len(data['parents'])} parents at c=4")
-        hash_rate = raw_hash_rate(LOGIN_CONCURRENCY)
-        login_rates = []
+        hash_rate, hash_cpu_ms = raw_hash_rate(LOGIN_CONCURRENCY)
+        log(f"argon2id: {hash_rate:.1f}/s, {hash_cpu_ms:.1f} ms CPU each")
+        # One round unmeasured: each worker's first login loads templates and code.
+        login_rate(port, data["parents"][: 4 * args.workers], data["password"], LOGIN_CONCURRENCY)
+        login_rates, login_cpu = [], []
         for _run in range(args.runs):
+            before = cpu_ticks(cpu_roots)
             rate, sessions = login_rate(port, data["parents"], data["password"], LOGIN_CONCURRENCY)
+            login_cpu.append((cpu_ticks(cpu_roots) - before) * 1000 / CLK_TCK / len(sessions))
             login_rates.append(rate)
+            log(f"logins: {rate:.1f}/s, {login_cpu[-1]:.1f} ms server CPU each")
+        logins = {"rates": login_rates, "cpu_ms": login_cpu, "hash_cpu_ms": hash_cpu_ms}
 
         script = work / "check.lua"
         script.write_text(WRK_SCRIPT)
         table: dict[int, dict[str, dict]] = {}
-        for concurrency in concurrencies:
+        for concurrency in [] if args.logins_only else concurrencies:
             table[concurrency] = {}
             for page in ["healthz", *pages]:
                 entries = work / f"entries-{page}.tsv"
@@ -591,7 +636,7 @@ def main() -> int:
                         run_wrk(port, "/", concurrency, args.duration, script, entries, cpu_roots)
                     )
                 table[concurrency][page] = runs
-        report(args, data, queries, table, hash_rate, login_rates)
+        report(args, data, queries, table, hash_rate, logins)
     finally:
         if gunicorn is not None:
             gunicorn.send_signal(signal.SIGTERM)
@@ -601,7 +646,7 @@ def main() -> int:
     return 0
 
 
-def report(args, data, queries, table, hash_rate, login_rates) -> None:
+def report(args, data, queries, table, hash_rate, logins) -> None:
     def median(runs, key):
         return statistics.median(r[key] for r in runs)
 
@@ -632,11 +677,15 @@ def report(args, data, queries, table, hash_rate, login_rates) -> None:
                 f"| {sum(r['wrong'] for r in runs)} |"
             )
         print()
-    logins = statistics.median(login_rates)
+    rate = statistics.median(logins["rates"])
+    cpu = statistics.median(logins["cpu_ms"])
+    hasher = _portal_hasher()
     print(
-        f"argon2id (t=2, m=19 MiB, p=1) in {LOGIN_CONCURRENCY} processes: {hash_rate:.1f} "
-        f"hashes/s; logins at c={LOGIN_CONCURRENCY}: {logins:.1f}/s "
-        f"({100 * logins / hash_rate:.0f} % of the hash rate)"
+        f"argon2id (t={hasher.time_cost}, m={hasher.memory_cost // 1024} MiB, "
+        f"p={hasher.parallelism}) in {LOGIN_CONCURRENCY} processes: {hash_rate:.1f} hashes/s "
+        f"({logins['hash_cpu_ms']:.1f} ms CPU per hash); logins at c={LOGIN_CONCURRENCY}: "
+        f"{rate:.1f}/s ({100 * rate / hash_rate:.0f} % of the hash rate), "
+        f"{cpu:.1f} ms server CPU per login (login page + POST)"
     )
 
 
