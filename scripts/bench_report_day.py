@@ -421,8 +421,12 @@ def _cookies(response, jar: dict) -> None:
             jar[name.strip()] = rest.split(";", 1)[0]
 
 
-def login(port: int, username: str, password: str) -> str:
-    connection = HTTPConnection("127.0.0.1", port, timeout=60)
+def login(port: int, username: str, password: str, source: str | None = None) -> str:
+    """Log in through the login page (GET for the CSRF token, then the POST, without
+    following the redirect); `source`: the local address to connect from."""
+    connection = HTTPConnection(
+        "127.0.0.1", port, timeout=60, source_address=(source, 0) if source else None
+    )
     jar: dict[str, str] = {}
     connection.request("GET", "/account/inloggen/")
     response = connection.getresponse()
