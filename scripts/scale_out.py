@@ -320,7 +320,9 @@ def main() -> int:
             )
         )
         processes.append(
-            subprocess.Popen([nginx_bin, "-c", str(config), "-p", str(work)], cwd=work)
+            subprocess.Popen(
+                [nginx_bin, "-c", config, "-p", work, "-e", work / "nginx-error.log"], cwd=work
+            )
         )
         workers_log = (work / "workers.log").open("w")
         worker = [str(bin_dir / "ouderportaal"), "db_worker", "--interval", "0.1",
