@@ -115,6 +115,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# DATABASE_URL points at a pooler in transaction mode (pgbouncer): each transaction may
+# get another server connection, so nothing may outlive one: no server-side cursors, no
+# prepared statements (docs/deploy.md).
+if env_bool("DB_TRANSACTION_POOLER", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at

@@ -59,6 +59,38 @@ def test_debug_keeps_one_generated_key_in_the_data_directory(tmp_path):
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
 
 
+def _database_settings(tmp_path, **env):
+    script = (
+        "import json; from ouderportaal import settings; "
+        "db = settings.DATABASES['default']; "
+        "print(json.dumps([db.get('DISABLE_SERVER_SIDE_CURSORS', False), "
+        "db.get('OPTIONS', {}).get('prepare_threshold', 'unset'), db['CONN_MAX_AGE']]))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "DATABASE_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={
+            **clean,
+            "DEBUG": "false",
+            "SECRET_KEY": "k" * 50,
+            "DATA_DIR": str(tmp_path),
+            "DATABASE_URL": "postgres://portal@pgbouncer:6432/ouderportaal",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_behind_a_transaction_pooler_nothing_outlives_a_transaction(tmp_path):
+    # Neither server-side cursors nor prepared statements: both belong to one server
+    # connection, and the pooler hands out another one for the next transaction.
+    assert _database_settings(tmp_path, DB_TRANSACTION_POOLER="true") == [True, None, 300]
+    assert _database_settings(tmp_path) == [False, "unset", 300]
+
+
 def test_a_bad_boolean_is_refused_with_its_name(tmp_path):
     result = _settings_subprocess({"DEBUG": "maybe", "DATA_DIR": str(tmp_path)})
     assert "DEBUG must be true or false" in result.stderr
