@@ -150,6 +150,25 @@ def test_behind_the_proxy_the_visitors_own_address_counts(world, client, setting
     assert response.status_code == 302
 
 
+def test_without_a_proxy_a_made_up_forwarded_address_changes_nothing(world, client, settings):
+    # Not behind a proxy (BEHIND_PROXY off): X-Forwarded-For comes from the visitor
+    # and must not give each guess a fresh address.
+    settings.SECURE_PROXY_SSL_HEADER = None
+    for i in range(50):
+        post_login(
+            client,
+            f"guess{i}",
+            "wrong",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{i}",
+            REMOTE_ADDR="203.0.113.50",
+        )
+    assert LoginFailure.objects.values("address_key").distinct().count() == 1
+    page = post_login(
+        client, "JdeVries", PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.1", REMOTE_ADDR="203.0.113.50"
+    )
+    assert "Te veel" in page.content.decode()
+
+
 def test_one_address_guessing_many_accounts_is_slowed(world, client):
     for i in range(50):
         post_login(client, f"guess{i}", "wrong", REMOTE_ADDR="203.0.113.50")
