@@ -80,6 +80,7 @@ def test_the_pages_after_the_login_hash_nothing(parent, client, argon2_calls):
         ("JdeVries", "wrong password, right account"),
         ("jdevries", PASSWORD),  # the capitals must match: no account by that name
         ("nobody-here", PASSWORD),  # no account at all
+        ("JdeVr\u0456es", PASSWORD),  # a Cyrillic і: a look-alike, not the account
     ],
 )
 def test_a_failed_login_costs_one_hash(parent, client, argon2_calls, username, password):
