@@ -14,7 +14,8 @@ floor, and every page's throughput is printed as a ratio of it.
 
 Prints a table per concurrency with req/s, p50/p95/p99 latency, server CPU per request
 (gunicorn workers + PostgreSQL processes, from /proc utime+stime deltas), queries per
-page and errors; then the raw argon2id hashing rate against logins/s at c=4.
+page and errors; then the raw argon2id hashing rate against logins/s at c=4, and the
+server CPU per login (`--logins-only`: only that).
 Traffic goes to 127.0.0.1 only; every load step is bounded by --duration.
 """
 
@@ -421,12 +422,10 @@ def _cookies(response, jar: dict) -> None:
             jar[name.strip()] = rest.split(";", 1)[0]
 
 
-def login(port: int, username: str, password: str, source: str | None = None) -> str:
-    """Log in through the login page (GET for the CSRF token, then the POST, without
-    following the redirect); `source`: the local address to connect from."""
-    connection = HTTPConnection(
-        "127.0.0.1", port, timeout=60, source_address=(source, 0) if source else None
-    )
+def login(port: int, username: str, password: str) -> str:
+    """Log in as a browser does: GET the login page (the form and its CSRF cookie), POST
+    it; the redirect after the login is not followed (it is not part of the login)."""
+    connection = HTTPConnection("127.0.0.1", port, timeout=60)
     jar: dict[str, str] = {}
     connection.request("GET", "/account/inloggen/")
     response = connection.getresponse()
