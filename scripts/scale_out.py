@@ -52,6 +52,7 @@ ROOT = bench.ROOT
 VISITOR = "127.0.0.7"  # the parent's browser: another loopback address than nginx's
 MADE_UP = "203.0.113.66"  # what a visitor may put in X-Forwarded-For themselves
 SESSIONS = 8
+CHECKS = 4  # the address, the session, the mail, the load: each reports once
 NGINX_CONFIG = """
 worker_processes 1;
 daemon off;
@@ -261,6 +262,7 @@ def main() -> int:
     processes: list[subprocess.Popen] = []
     inbox = Inbox()
     results: list[tuple[str, bool]] = []
+    stack = contextlib.ExitStack()
     try:
         bench.log(f"starting PostgreSQL on port {postgres.port}")
         postgres.start()
@@ -305,7 +307,7 @@ def main() -> int:
                     ],
                     env={**os.environ, **env},
                     cwd=work,
-                )  # fmt: skip
+                )
             )
         nginx_port = bench.free_port()
         for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
@@ -324,7 +326,7 @@ def main() -> int:
                 [nginx_bin, "-c", config, "-p", work, "-e", work / "nginx-error.log"], cwd=work
             )
         )
-        workers_log = (work / "workers.log").open("w")
+        workers_log = stack.enter_context((work / "workers.log").open("w"))
         worker = [str(bin_dir / "ouderportaal"), "db_worker", "--interval", "0.1",
                   "--no-startup-delay"]  # fmt: skip
         processes += [
@@ -334,7 +336,7 @@ def main() -> int:
                 cwd=work,
                 stdout=workers_log,
                 stderr=subprocess.STDOUT,
-            )  # fmt: skip
+            )
             for _number in range(2)
         ]
         for port, process in zip(backends, processes, strict=False):
@@ -398,12 +400,13 @@ def main() -> int:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+        stack.close()
         inbox.controller.stop()
         postgres.stop()
         shutil.rmtree(work, ignore_errors=True)
     failed = [name for name, ok in results if not ok]
     print("all checks passed" if not failed else f"FAILED: {', '.join(failed)}")
-    return 1 if failed or len(results) < 4 else 0
+    return 1 if failed or len(results) < CHECKS else 0
 
 
 if __name__ == "__main__":
