@@ -110,7 +110,8 @@ end
 
 def log(message: str) -> None:
     # UTC: Django's set-up changes the process's local time zone half-way.
-    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", file=sys.stderr, flush=True)
+    moment = time.strftime("%H:%M:%S", time.gmtime())
+    print(f"[{moment} UTC] {message}", file=sys.stderr, flush=True)
 
 
 def is_root() -> bool:
