@@ -1,4 +1,9 @@
-"""Opening the page an event is about marks it seen ("nieuw" no longer lists it)."""
+"""Opening the page an event is about marks it seen ("nieuw" no longer lists it).
+
+Only when the parent got to see the page itself: a page that answered with the
+school's closure message or "this part is closed" instead (`core.access.child_view`
+marks such a response with `parent_gate`) leaves the news unseen.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ class MarkSeenMiddleware:
             and match.view_name in PAGES
             and request.method == "GET"
             and response.status_code == 200
+            and getattr(response, "parent_gate", None) is None
             and request.user.is_authenticated
         ):
             mark_seen(
