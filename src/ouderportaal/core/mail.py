@@ -34,6 +34,7 @@ from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from ouderportaal.core import queue
 from ouderportaal.core.models import OutgoingMail
@@ -77,9 +78,13 @@ class RenderedMail:
     text: str
     html: str
 
-    def replace(self, old: str, new: str) -> RenderedMail:
+    def fill(self, slot: str, value: str) -> RenderedMail:
+        """Put `value` where the template rendered `slot`: as is in the subject and the
+        plain text, escaped in the HTML (for a mail rendered once for many people)."""
         return RenderedMail(
-            self.subject.replace(old, new), self.text.replace(old, new), self.html.replace(old, new)
+            self.subject.replace(slot, value),
+            self.text.replace(slot, value),
+            self.html.replace(slot, str(escape(value))),
         )
 
 
