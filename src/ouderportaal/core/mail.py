@@ -327,6 +327,11 @@ def deliver_many(mail_ids) -> dict[int, str]:
     lost = ""
     connection = mailers.default
     try:
+        try:
+            # Opened here, the connection stays open for every mail of the batch.
+            connection.open()
+        except Exception as error:  # noqa: BLE001 - the mails wait for their next attempt
+            lost = _error_name(error)
         for mail_id in claimed:
             mail = mails[mail_id]
             if lost:
