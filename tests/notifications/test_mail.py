@@ -74,7 +74,7 @@ def test_a_release_mails_each_parent_with_gezag_once_at_its_moment(world, smtp_s
     assert other_group_parent.email not in received and world.info_only.email not in received
     message = received[world.parent.email]
     text = text_of(message)
-    assert "Sanne" in text and "Thijs" in text  # one mail naming both children
+    assert "- Sanne: Nieuwe resultaten" in text and "Thijs" in text  # one mail, both children
     assert "Nieuwe resultaten" in text and "/ouders/" in text
     assert "Rekenen" not in text and "Vries" not in text  # no results, no surnames
     assert world.school.name in message["From"]

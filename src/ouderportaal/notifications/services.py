@@ -139,7 +139,15 @@ def _parents_of(student_ids) -> dict[int, set[int]]:
 
 
 def record_events(
-    *, school, kind: str, cause: str, page: str, students, at=None, own_mail=False
+    *,
+    school,
+    kind: str,
+    cause: str,
+    page: str,
+    students,
+    at=None,
+    own_mail=False,
+    closed_period=None,
 ) -> list[int]:
     """Record `kind` for each pupil in `students` and a notification for each parent
     with gezag; returns the ids of the parents to mail. `cause` makes the events'
@@ -152,7 +160,15 @@ def record_events(
     keys = {f"{kind}:{cause}:{student.pk}": student for student in students}
     existing = set(Event.objects.filter(key__in=keys).values_list("key", flat=True))
     new = [
-        Event(school=school, student=student, kind=kind, page=page, key=key, happened_at=at)
+        Event(
+            school=school,
+            student=student,
+            kind=kind,
+            page=page,
+            key=key,
+            happened_at=at,
+            closed_period=closed_period,
+        )
         for key, student in keys.items()
         if key not in existing
     ]
@@ -334,6 +350,37 @@ def method_result_entered(result) -> list[int]:
     )
 
 
+# The page a closure's news links to: that of the first part it closes (whose closure
+# message the parent then sees).
+CLOSURE_PAGES = [
+    ("lvs", "results:lvs"),
+    ("method_tests", "results:method_tests"),
+    ("change_requests", "changerequests:child_requests"),
+    ("appointments", "helpdesk:appointments"),
+]
+
+
+def closure_page(period) -> str:
+    return next((page for module, page in CLOSURE_PAGES if period.covers(module)), "results:lvs")
+
+
+def period_started(period, at=None) -> list[int]:
+    """The parents of the school's pupils hear that the portal (or part of it) is closed
+    from now until the period's end: an optional kind, off until the school switches it on."""
+    at = at or timezone.now()
+    if not period.starts_at <= at < period.ends_at:
+        return []
+    return record_events(
+        school=period.school,
+        kind=Kind.CLOSURE,
+        cause=f"closure:{period.pk}:{period.starts_at.isoformat()}",
+        page=closure_page(period),
+        students=Student.objects.enrolled().filter(school=period.school),
+        at=period.starts_at,
+        closed_period=period,
+    )
+
+
 # --- mail -------------------------------------------------------------------------
 
 
@@ -362,11 +409,24 @@ def _unsubscribe_url(user, notifications) -> str:
     return portal_link(reverse("notifications:unsubscribe", args=[unsubscribe_token(user, kinds)]))
 
 
+def _closures(notifications) -> list:
+    """The closed periods announced in these notifications (the same for every parent
+    of the school: no personal data)."""
+    found = {}
+    for item in notifications:
+        period = item.event.closed_period
+        if item.event.kind == Kind.CLOSURE and period is not None:
+            found.setdefault(period.pk, period)
+    return sorted(found.values(), key=lambda period: (period.starts_at, period.pk))
+
+
 def mail_context(user, notifications) -> dict:
-    """What the mail says: per child, which kinds of thing are new. Nothing more."""
+    """What the mail says: per child, which kinds of thing are new, and when the portal
+    is closed. Nothing more."""
     return {
         "user": user,
         "children": _children(notifications),
+        "closures": _closures(notifications),
         "portal_url": portal_link(reverse("portal:home")),
         "preferences_url": portal_link(reverse("notifications:preferences")),
         "unsubscribe_url": _unsubscribe_url(user, notifications),
@@ -398,8 +458,9 @@ class MailRenderer:
 
     def message(self, user, notifications, school):
         children = _children(notifications)
+        closures = _closures(notifications)
         shape = tuple((bool(child["name"]), tuple(child["kinds"])) for child in children)
-        key = (user.language, school.pk, shape)
+        key = (user.language, school.pk, shape, tuple(period.pk for period in closures))
         rendered = self._rendered.get(key)
         if rendered is None:
             context = {
@@ -407,6 +468,7 @@ class MailRenderer:
                     {"name": NAME_SLOT.format(i) if child["name"] else "", "kinds": child["kinds"]}
                     for i, child in enumerate(children)
                 ],
+                "closures": closures,
                 "portal_url": portal_link(reverse("portal:home")),
                 "preferences_url": portal_link(reverse("notifications:preferences")),
                 "unsubscribe_url": UNSUBSCRIBE_SLOT,
@@ -458,7 +520,7 @@ def _deliver_chunk(user_ids, at, defaults: dict, renderer: MailRenderer) -> int:
         for item in (
             Notification.objects.select_for_update(of=("self",))
             .filter(user_id__in=list(users), state=State.PENDING, due_at__lte=at)
-            .select_related("event__student", "event__school")
+            .select_related("event__student", "event__school", "event__closed_period")
             .order_by("event__happened_at", "pk")
         ):
             due_by_user[item.user_id].append(item)
@@ -535,8 +597,11 @@ def unseen_for(user):
     )
 
 
-def mark_seen(user, *, page: str, student_public_id=None, school_slug=None) -> int:
+def mark_seen(user, *, page: str, student_public_id=None, school_slug=None, kinds=None) -> int:
+    """Mark the news about `page` seen (only of `kinds`, when given)."""
     items = Notification.objects.filter(user=user, seen_at__isnull=True, event__page=page)
+    if kinds is not None:
+        items = items.filter(event__kind__in=kinds)
     if student_public_id is not None:
         items = items.filter(event__student__public_id=student_public_id)
     if school_slug is not None:
