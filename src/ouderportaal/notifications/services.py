@@ -373,7 +373,7 @@ def period_started(period, at=None) -> list[int]:
     return record_events(
         school=period.school,
         kind=Kind.CLOSURE,
-        cause=f"closure:{period.pk}:{period.starts_at.isoformat()}",
+        cause=f"period:{period.pk}:{period.starts_at.isoformat()}",
         page=closure_page(period),
         students=Student.objects.enrolled().filter(school=period.school),
         at=period.starts_at,
