@@ -31,6 +31,7 @@ class Inbox:
         self.received = []  # (recipients, message)
         self.port = None
         self.refuse = set()  # recipients answered with 550
+        self.peers = set()  # the client end of each connection that delivered mail
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refuse:
@@ -42,6 +43,7 @@ class Inbox:
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.received.append((list(envelope.rcpt_tos), message))
+            self.peers.add(session.peer)
         return "250 Message accepted for delivery"
 
     @property
@@ -52,6 +54,11 @@ class Inbox:
     def count(self) -> int:
         with self._lock:
             return len(self.received)
+
+    def connections(self) -> int:
+        """How many connections delivered the received mail."""
+        with self._lock:
+            return len(self.peers)
 
     def to(self, address: str):
         return [

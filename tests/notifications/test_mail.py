@@ -13,10 +13,17 @@ from django.urls import reverse
 
 from ouderportaal.core.models import AuditEvent
 from ouderportaal.notifications.models import Notification, Preference
+from ouderportaal.schoolcontrol.models import ModuleSetting
 from ouderportaal.schoolcontrol.tasks import record_effects
 from tests.factories import GroupFactory, StudentFactory, make_parent
 from tests.oncommit import committing
-from tests.schoolcontrol.helpers import lvs_result, moment, release
+from tests.schoolcontrol.helpers import (
+    close_module,
+    closed_period,
+    lvs_result,
+    moment,
+    release,
+)
 from tests.smtp import text_of
 
 
@@ -67,7 +74,7 @@ def test_a_release_mails_each_parent_with_gezag_once_at_its_moment(world, smtp_s
     assert other_group_parent.email not in received and world.info_only.email not in received
     message = received[world.parent.email]
     text = text_of(message)
-    assert "Sanne" in text and "Thijs" in text  # one mail naming both children
+    assert "- Sanne: Nieuwe resultaten" in text and "Thijs" in text  # one mail, both children
     assert "Nieuwe resultaten" in text and "/ouders/" in text
     assert "Rekenen" not in text and "Vries" not in text  # no results, no surnames
     assert world.school.name in message["From"]
@@ -174,3 +181,34 @@ def test_home_lists_new_results_until_the_parent_opens_them(world, client):
         assert client.get(lvs).status_code == 200
         page = client.get(reverse("portal:home")).content.decode()
         assert f'href="{lvs}"' not in page
+
+
+def test_news_stays_new_while_the_results_page_shows_a_closure_instead(world, client):
+    lvs_result(world.child, entered_at=moment(2027, 2, 1, 10))
+    release(world.school, world.group.school_year, "M", moment(2027, 2, 12, 8))
+    lvs = reverse("results:lvs", kwargs={"student": world.child.public_id})
+    with at(2027, 2, 12, 8, 30):
+        run_effects(world.school)
+    unseen = Notification.objects.filter(user=world.parent, seen_at__isnull=True)
+    assert unseen.count() == 1
+    # A closed period for the results answers 200 with the closure message: not seen.
+    closed_period(world.school, moment(2027, 2, 12, 9), moment(2027, 2, 12, 12), modules=["lvs"])
+    with at(2027, 2, 12, 10, 0):
+        client.force_login(world.parent)
+        response = client.get(lvs)
+        assert response.status_code == 200
+        assert "Gesloten voor de rapporten." in response.content.decode()
+    assert unseen.count() == 1
+    # The school switched the module off: "even gesloten", not seen either.
+    close_module(world.school, "lvs")
+    with at(2027, 2, 12, 13, 0):
+        client.force_login(world.parent)
+        assert client.get(lvs).status_code == 200
+    assert unseen.count() == 1
+    # Open again: the parent sees the results, and only now the news is seen.
+    ModuleSetting.objects.filter(school=world.school, module="lvs").update(is_open=True)
+    with at(2027, 2, 12, 13, 5):
+        client.force_login(world.parent)
+        assert client.get(lvs).status_code == 200
+        assert f'href="{lvs}"' not in client.get(reverse("portal:home")).content.decode()
+    assert unseen.count() == 0

@@ -156,9 +156,12 @@ def child_view(module: str | None = None, landing: bool = False):
                     modules = [t for t in child_tabs_for(child.school) if t.module]
                     if modules:
                         return redirect(modules[0].url_name, student=child.public_id)
-                return render(
+                response = render(
                     request, decision.template_name, {**decision.context, "student": child}
                 )
+                # The page itself was not shown (see notifications.middleware).
+                response.parent_gate = decision
+                return response
             return view(request, child, *args, **kwargs)
 
         wrapper.access_rule = "child"

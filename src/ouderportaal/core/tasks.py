@@ -10,3 +10,10 @@ from ouderportaal.core import mail
 @task()
 def deliver_mail(mail_id: int) -> str:
     return mail.deliver(mail_id)
+
+
+@task()
+def deliver_mails(mail_ids: list[int]) -> dict:
+    """Send these outbox mails over one connection (those still queued and due)."""
+    states = mail.deliver_many(mail_ids)
+    return {state: list(states.values()).count(state) for state in set(states.values())}

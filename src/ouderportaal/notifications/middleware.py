@@ -1,7 +1,14 @@
-"""Opening the page an event is about marks it seen ("nieuw" no longer lists it)."""
+"""Opening the page an event is about marks it seen ("nieuw" no longer lists it).
+
+Only when the parent got to see the page itself: a page that answered with the
+school's closure message or "this part is closed" instead (`core.access.child_view`
+marks such a response with `parent_gate`) leaves the news unseen, except the news of
+the closure itself.
+"""
 
 from __future__ import annotations
 
+from ouderportaal.notifications.models import Kind
 from ouderportaal.notifications.services import mark_seen
 
 PAGES = {
@@ -27,10 +34,15 @@ class MarkSeenMiddleware:
             and response.status_code == 200
             and request.user.is_authenticated
         ):
+            gate = getattr(response, "parent_gate", None)
+            if gate is not None and getattr(gate, "period", None) is None:
+                return response  # "this part is closed": nothing of it was seen
             mark_seen(
                 request.user,
                 page=match.view_name,
                 student_public_id=match.kwargs.get("student"),
                 school_slug=match.kwargs.get("school") if "student" not in match.kwargs else None,
+                # The closure message in place of the page: only the closure was seen.
+                kinds=[Kind.CLOSURE] if gate is not None else None,
             )
         return response

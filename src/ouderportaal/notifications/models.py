@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     CHANGE_REQUEST = "change_request", _("Decided change requests")
     APPOINTMENT = "appointment", _("Answers to appointment requests")
     DOCUMENT = "document", _("New documents")
+    CLOSURE = "closure", _("Closures of the portal")
 
 
 # Pages of a whole school (their URL takes `school`), even when an event is recorded per
@@ -42,6 +43,14 @@ class Event(models.Model):
     page = models.CharField(max_length=60)
     key = models.CharField(max_length=160, unique=True)
     happened_at = models.DateTimeField()
+    # What a closure event announces (its times, parts and the school's message).
+    closed_period = models.ForeignKey(
+        "schoolcontrol.ClosedPeriod",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("notification event")
@@ -100,6 +109,7 @@ class Mode(models.TextChoices):
     DIGEST = "digest", _("once a day, at a time I choose")
 
 
+# What a school mails its parents until it chooses: a closure starting is optional.
 DEFAULT_KINDS = [Kind.RESULTS, Kind.CHANGE_REQUEST, Kind.APPOINTMENT, Kind.DOCUMENT]
 
 

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ouderportaal.core import queue
-from ouderportaal.core.mail import queue_mail
+from ouderportaal.core.mail import compose_message, queue_messages, render_mail
 from ouderportaal.core.models import Custody, GuardianLink, Student
 from ouderportaal.core.privacy import account_ref
 from ouderportaal.notifications.models import (
@@ -139,7 +139,15 @@ def _parents_of(student_ids) -> dict[int, set[int]]:
 
 
 def record_events(
-    *, school, kind: str, cause: str, page: str, students, at=None, own_mail=False
+    *,
+    school,
+    kind: str,
+    cause: str,
+    page: str,
+    students,
+    at=None,
+    own_mail=False,
+    closed_period=None,
 ) -> list[int]:
     """Record `kind` for each pupil in `students` and a notification for each parent
     with gezag; returns the ids of the parents to mail. `cause` makes the events'
@@ -152,7 +160,15 @@ def record_events(
     keys = {f"{kind}:{cause}:{student.pk}": student for student in students}
     existing = set(Event.objects.filter(key__in=keys).values_list("key", flat=True))
     new = [
-        Event(school=school, student=student, kind=kind, page=page, key=key, happened_at=at)
+        Event(
+            school=school,
+            student=student,
+            kind=kind,
+            page=page,
+            key=key,
+            happened_at=at,
+            closed_period=closed_period,
+        )
         for key, student in keys.items()
         if key not in existing
     ]
@@ -334,6 +350,37 @@ def method_result_entered(result) -> list[int]:
     )
 
 
+# The page a closure's news links to: that of the first part it closes (whose closure
+# message the parent then sees).
+CLOSURE_PAGES = [
+    ("lvs", "results:lvs"),
+    ("method_tests", "results:method_tests"),
+    ("change_requests", "changerequests:child_requests"),
+    ("appointments", "helpdesk:appointments"),
+]
+
+
+def closure_page(period) -> str:
+    return next((page for module, page in CLOSURE_PAGES if period.covers(module)), "results:lvs")
+
+
+def period_started(period, at=None) -> list[int]:
+    """The parents of the school's pupils hear that the portal (or part of it) is closed
+    from now until the period's end: an optional kind, off until the school switches it on."""
+    at = at or timezone.now()
+    if not period.starts_at <= at < period.ends_at:
+        return []
+    return record_events(
+        school=period.school,
+        kind=Kind.CLOSURE,
+        cause=f"period:{period.pk}:{period.starts_at.isoformat()}",
+        page=closure_page(period),
+        students=Student.objects.enrolled().filter(school=period.school),
+        at=period.starts_at,
+        closed_period=period,
+    )
+
+
 # --- mail -------------------------------------------------------------------------
 
 
@@ -341,8 +388,8 @@ def portal_link(path: str) -> str:
     return f"{settings.PORTAL_URL.rstrip('/')}{path}"
 
 
-def mail_context(user, notifications) -> dict:
-    """What the mail says: per child, which kinds of thing are new. Nothing more."""
+def _children(notifications) -> list[dict]:
+    """Per child (first name only), the kinds of thing that are new."""
     children: dict[int, dict] = {}
     for item in notifications:
         event = item.event
@@ -354,15 +401,35 @@ def mail_context(user, notifications) -> dict:
         label = Kind(event.kind).label
         if label not in entry["kinds"]:
             entry["kinds"].append(label)
+    return list(children.values())
+
+
+def _unsubscribe_url(user, notifications) -> str:
     kinds = sorted({item.event.kind for item in notifications})
+    return portal_link(reverse("notifications:unsubscribe", args=[unsubscribe_token(user, kinds)]))
+
+
+def _closures(notifications) -> list:
+    """The closed periods announced in these notifications (the same for every parent
+    of the school: no personal data)."""
+    found = {}
+    for item in notifications:
+        period = item.event.closed_period
+        if item.event.kind == Kind.CLOSURE and period is not None:
+            found.setdefault(period.pk, period)
+    return sorted(found.values(), key=lambda period: (period.starts_at, period.pk))
+
+
+def mail_context(user, notifications) -> dict:
+    """What the mail says: per child, which kinds of thing are new, and when the portal
+    is closed. Nothing more."""
     return {
         "user": user,
-        "children": list(children.values()),
+        "children": _children(notifications),
+        "closures": _closures(notifications),
         "portal_url": portal_link(reverse("portal:home")),
         "preferences_url": portal_link(reverse("notifications:preferences")),
-        "unsubscribe_url": portal_link(
-            reverse("notifications:unsubscribe", args=[unsubscribe_token(user, kinds)])
-        ),
+        "unsubscribe_url": _unsubscribe_url(user, notifications),
     }
 
 
@@ -371,64 +438,52 @@ def unsubscribe_headers(url: str) -> dict:
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def deliver_for_user(user, at=None, loaded: dict | None = None) -> int:
-    """Mail what is due for one parent in one mail; returns 1 when a mail was queued.
+MAIL_TEMPLATE = "notifications/mail/news"
+# Stand-ins for what differs between parents' mails: a mail is rendered once per
+# language, school and shape (the kinds per child), then filled in per parent.
+NAME_SLOT = "\ue000child-{}\ue000"
+UNSUBSCRIBE_SLOT = "\ue000unsubscribe\ue000"
 
-    `loaded`: the parents' own preference rows by user id, when the caller loaded them
-    for many parents at once (with "defaults" by school id)."""
-    at = at or timezone.now()
-    with transaction.atomic():
-        due = list(
-            Notification.objects.select_for_update(of=("self",))
-            .filter(user=user, state=Notification.State.PENDING, due_at__lte=at)
-            .select_related("event__student", "event__school")
-            .order_by("event__happened_at", "pk")
-        )
-        if not due:
-            return 0
-        school = due[0].event.school
-        if loaded is None:
-            preference = preference_for(user, school)
-        elif user.pk in loaded:
-            preference = loaded[user.pk]
-        else:
-            if school.pk not in loaded["defaults"]:
-                loaded["defaults"][school.pk] = school_settings(school)
-            preference = default_preference(user, defaults=loaded["defaults"][school.pk])
-        switched_off = [n.pk for n in due if n.event.kind in preference.off_kinds]
-        if switched_off:
-            Notification.objects.filter(pk__in=switched_off).update(state=Notification.State.OFF)
-            due = [n for n in due if n.pk not in switched_off]
-        if not due:
-            return 0
-        if in_quiet_hours(preference, at):
-            later = quiet_hours_end(preference, at)
-            Notification.objects.filter(pk__in=[n.pk for n in due]).update(due_at=later)
-            schedule_delivery([user.pk], later)
-            return 0
-        if not user.email:
-            Notification.objects.filter(pk__in=[n.pk for n in due]).update(
-                state=Notification.State.NO_ADDRESS
+
+class MailRenderer:
+    """Renders the news mail once per language, school and shape of its content.
+
+    What differs per parent (the children's first names and the unsubscribe link) is
+    put in afterwards (escaped in the HTML); the result is the same mail as rendering
+    the template for that parent.
+    """
+
+    def __init__(self):
+        self._rendered: dict = {}
+
+    def message(self, user, notifications, school):
+        children = _children(notifications)
+        closures = _closures(notifications)
+        shape = tuple((bool(child["name"]), tuple(child["kinds"])) for child in children)
+        key = (user.language, school.pk, shape, tuple(period.pk for period in closures))
+        rendered = self._rendered.get(key)
+        if rendered is None:
+            context = {
+                "children": [
+                    {"name": NAME_SLOT.format(i) if child["name"] else "", "kinds": child["kinds"]}
+                    for i, child in enumerate(children)
+                ],
+                "closures": closures,
+                "portal_url": portal_link(reverse("portal:home")),
+                "preferences_url": portal_link(reverse("notifications:preferences")),
+                "unsubscribe_url": UNSUBSCRIBE_SLOT,
+            }
+            rendered = self._rendered[key] = render_mail(
+                template=MAIL_TEMPLATE, context=context, language=user.language, school=school
             )
-            return 0
-        context = mail_context(user, due)
-        mail = queue_mail(
-            to=user.email,
-            template="notifications/mail/news",
-            context=context,
-            language=user.language,
-            school=school,
-            headers=unsubscribe_headers(context["unsubscribe_url"]),
+        url = _unsubscribe_url(user, notifications)
+        rendered = rendered.fill(UNSUBSCRIBE_SLOT, url)
+        for i, child in enumerate(children):
+            if child["name"]:
+                rendered = rendered.fill(NAME_SLOT.format(i), child["name"])
+        return compose_message(
+            to=user.email, rendered=rendered, school=school, headers=unsubscribe_headers(url)
         )
-        Notification.objects.filter(pk__in=[n.pk for n in due]).update(
-            state=Notification.State.SENT, mail=mail, sent_at=at
-        )
-    logger.info(
-        "notification mail %s queued for %s",
-        mail.pk,
-        account_ref(user),
-    )
-    return 1
 
 
 # Parents mailed per transaction: one commit per parent would make a school's release
@@ -436,20 +491,88 @@ def deliver_for_user(user, at=None, loaded: dict | None = None) -> int:
 DELIVERY_CHUNK = 200
 
 
-def deliver(user_ids, at=None) -> int:
-    from django.contrib.auth import get_user_model
+def deliver_for_user(user, at=None) -> int:
+    """Mail what is due for one parent in one mail; returns 1 when a mail was queued."""
+    return deliver([user.pk], at)
 
-    sent = 0
+
+def deliver(user_ids, at=None) -> int:
+    """Mail each of these parents what is due for them, in one mail each; returns the
+    number of mails queued. Notifications switched off, held by quiet hours or without
+    an address are marked (or moved on) instead; running it again sends nothing twice."""
+    at = at or timezone.now()
     user_ids = sorted(user_ids)
     defaults: dict = {}
+    renderer = MailRenderer()
+    sent = 0
     for start in range(0, len(user_ids), DELIVERY_CHUNK):
-        chunk = user_ids[start : start + DELIVERY_CHUNK]
-        loaded: dict = {p.user_id: p for p in Preference.objects.filter(user_id__in=chunk)}
-        loaded["defaults"] = defaults
-        with transaction.atomic():
-            for user in get_user_model().objects.filter(pk__in=chunk, is_active=True):
-                sent += deliver_for_user(user, at, loaded)
+        sent += _deliver_chunk(user_ids[start : start + DELIVERY_CHUNK], at, defaults, renderer)
     return sent
+
+
+def _deliver_chunk(user_ids, at, defaults: dict, renderer: MailRenderer) -> int:
+    from django.contrib.auth import get_user_model
+
+    State = Notification.State
+    with transaction.atomic():
+        users = get_user_model().objects.filter(pk__in=user_ids, is_active=True).in_bulk()
+        due_by_user: dict[int, list[Notification]] = defaultdict(list)
+        for item in (
+            Notification.objects.select_for_update(of=("self",))
+            .filter(user_id__in=list(users), state=State.PENDING, due_at__lte=at)
+            .select_related("event__student", "event__school", "event__closed_period")
+            .order_by("event__happened_at", "pk")
+        ):
+            due_by_user[item.user_id].append(item)
+        if not due_by_user:
+            return 0
+        preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=due_by_user)}
+        switched_off, no_address = [], []
+        held: dict[datetime, list[Notification]] = defaultdict(list)
+        outgoing = []  # (user, notifications, message, school)
+        for user_id, due in due_by_user.items():
+            user = users[user_id]
+            school = due[0].event.school
+            preference = preferences.get(user_id)
+            if preference is None:
+                if school.pk not in defaults:
+                    defaults[school.pk] = school_settings(school)
+                preference = default_preference(user, defaults=defaults[school.pk])
+            off = [n for n in due if n.event.kind in preference.off_kinds]
+            switched_off += off
+            due = [n for n in due if n not in off]
+            if not due:
+                continue
+            if in_quiet_hours(preference, at):
+                held[quiet_hours_end(preference, at)] += due
+            elif not user.email:
+                no_address += due
+            else:
+                outgoing.append((user, due, renderer.message(user, due, school), school))
+        if switched_off:
+            Notification.objects.filter(pk__in=[n.pk for n in switched_off]).update(state=State.OFF)
+        if no_address:
+            Notification.objects.filter(pk__in=[n.pk for n in no_address]).update(
+                state=State.NO_ADDRESS
+            )
+        for later, items in held.items():
+            Notification.objects.filter(pk__in=[n.pk for n in items]).update(due_at=later)
+            schedule_delivery(sorted({n.user_id for n in items}), later)
+        if not outgoing:
+            return 0
+        mails = queue_messages(
+            [(message, school) for _user, _due, message, school in outgoing],
+            template=MAIL_TEMPLATE,
+        )
+        sent = []
+        for (_user, due, _message, _school), mail in zip(outgoing, mails, strict=True):
+            for item in due:
+                item.state, item.mail, item.sent_at = State.SENT, mail, at
+                sent.append(item)
+        Notification.objects.bulk_update(sent, ["state", "mail", "sent_at"], batch_size=500)
+    for (user, _due, _message, _school), mail in zip(outgoing, mails, strict=True):
+        logger.info("notification mail %s queued for %s", mail.pk, account_ref(user))
+    return len(mails)
 
 
 def deliver_due(at=None) -> int:
@@ -474,8 +597,11 @@ def unseen_for(user):
     )
 
 
-def mark_seen(user, *, page: str, student_public_id=None, school_slug=None) -> int:
+def mark_seen(user, *, page: str, student_public_id=None, school_slug=None, kinds=None) -> int:
+    """Mark the news about `page` seen (only of `kinds`, when given)."""
     items = Notification.objects.filter(user=user, seen_at__isnull=True, event__page=page)
+    if kinds is not None:
+        items = items.filter(event__kind__in=kinds)
     if student_public_id is not None:
         items = items.filter(event__student__public_id=student_public_id)
     if school_slug is not None:

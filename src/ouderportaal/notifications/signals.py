@@ -26,6 +26,14 @@ def _period(event):
         services.period_ended(period)
 
 
+def _period_started(event):
+    from ouderportaal.schoolcontrol.models import ClosedPeriod
+
+    period = ClosedPeriod.objects.filter(pk=event.object_id).select_related("school").first()
+    if period is not None:
+        services.period_started(period)
+
+
 def _method_result(event):
     from ouderportaal.results.models import MethodResult
 
@@ -69,6 +77,7 @@ def _document(event):
 HANDLERS = {
     "schoolcontrol.release.took_effect": _release,
     "schoolcontrol.period.ended": _period,
+    "schoolcontrol.period.started": _period_started,
     "results.method.entered": _method_result,
     "results.method.corrected": _method_result,
     "changerequest.decided": _decided,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ouderportaal.core.access import staff_view
@@ -13,6 +16,7 @@ from ouderportaal.core.scoping import get_or_create_scoped, scoped
 from ouderportaal.notifications import services
 from ouderportaal.notifications.forms import SchoolSettingsForm
 from ouderportaal.notifications.models import Kind, Notification, SchoolNotificationSettings
+from ouderportaal.schoolcontrol.models import ClosedPeriod
 
 
 def _settings_initial(settings: SchoolNotificationSettings) -> dict:
@@ -57,16 +61,36 @@ def staff(request, membership):
     )
 
 
+def _example_closures(school) -> list:
+    """An example closure for the example mail, when the school announces closures."""
+    if not services.school_settings(school).enabled(Kind.CLOSURE):
+        return []
+    start = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0)
+    start += timedelta(days=7)
+    return [
+        ClosedPeriod(
+            school=school,
+            starts_at=start,
+            ends_at=start + timedelta(days=3),
+            whole_portal=False,
+            modules=["method_tests", "lvs"],
+        )
+    ]
+
+
 @staff_view("portal_manager")
 def preview(request, membership):
     """The mail as a parent would get it, with example names and no real data."""
     school = membership.school
+    closures = _example_closures(school)
+    closure_kind = [Kind.CLOSURE.label] if closures else []
     example = {
         "user": request.user,
         "children": [
-            {"name": _("Sanne"), "kinds": [Kind.RESULTS.label]},
+            {"name": _("Sanne"), "kinds": [Kind.RESULTS.label, *closure_kind]},
             {"name": _("Thijs"), "kinds": [Kind.RESULTS.label, Kind.DOCUMENT.label]},
         ],
+        "closures": closures,
         "portal_url": services.portal_link("/ouders/"),
         "preferences_url": services.portal_link("/account/meldingen/"),
         "unsubscribe_url": services.portal_link("/meldingen/afmelden/…/"),
@@ -89,5 +113,6 @@ def preview(request, membership):
             "text": message.body,
             "sender": message.from_email,
             "reply_to": ", ".join(message.reply_to),
+            "with_closure": bool(closures),
         },
     )

@@ -71,7 +71,8 @@ class ClosedPeriod(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    # When the audit trail recorded the end of the period (see audit_effects).
+    # When the audit trail recorded the start and the end of the period (see audit_effects).
+    start_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     end_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

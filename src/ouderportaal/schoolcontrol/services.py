@@ -52,6 +52,8 @@ def save_period(period: ClosedPeriod, *, actor, old: dict | None) -> ClosedPerio
             period.created_by = actor if actor.is_authenticated else None
         else:
             period.end_recorded_at = None
+            if period.starts_at > timezone.now():
+                period.start_recorded_at = None  # moved to later: it starts again
         period.save()
         record(
             "schoolcontrol.period.created" if old is None else "schoolcontrol.period.changed",
@@ -61,6 +63,7 @@ def save_period(period: ClosedPeriod, *, actor, old: dict | None) -> ClosedPerio
             old=old,
             new=period.as_audit(),
         )
+        schedule_effects(period.school, period.starts_at)
         schedule_effects(period.school, period.ends_at)
     return period
 
@@ -151,7 +154,8 @@ def schedule_effects(school, at) -> None:
 
 
 def audit_effects(school, at=None) -> int:
-    """Record releases and closed periods that took effect, each once.
+    """Record releases and closed periods that took effect (a period's start and its
+    end), each once.
 
     Run by the task queued for the moment (see schedule_effects) and by the daily
     `record-effects` command. The event carries the moment the release took effect,
@@ -176,6 +180,26 @@ def audit_effects(school, at=None) -> int:
                     new=release.as_audit(),
                 )
                 event.at = release.release_at
+                event.save(update_fields=["at"])
+                count += 1
+    # A closed period that started (and has not ended yet: a closure that is over is
+    # not announced any more).
+    started = ClosedPeriod.objects.filter(
+        school=school, starts_at__lte=at, ends_at__gt=at, start_recorded_at__isnull=True
+    )
+    for period in started:
+        with transaction.atomic():
+            claimed = ClosedPeriod.objects.filter(
+                pk=period.pk, start_recorded_at__isnull=True
+            ).update(start_recorded_at=at)
+            if claimed:
+                event = record(
+                    "schoolcontrol.period.started",
+                    school=school,
+                    obj=period,
+                    new=period.as_audit(),
+                )
+                event.at = period.starts_at
                 event.save(update_fields=["at"])
                 count += 1
     ended = ClosedPeriod.objects.filter(

@@ -12,7 +12,7 @@ from ouderportaal.schoolcontrol import services
 def record_effects(school_id: int) -> int:
     """Record the releases and closed periods of a school that have taken effect.
 
-    Queued for the moment a release or the end of a closed period is due; running it
+    Queued for the moment a release, or the start or end of a closed period, is due; running it
     twice, or early, records nothing twice (see services.audit_effects).
     """
     school = School.objects.filter(pk=school_id).first()

@@ -21,6 +21,7 @@ ACTIONS = {
     "schoolcontrol.period.opened_early": _("Portal opened early"),
     "schoolcontrol.period.deleted": _("Closed period removed"),
     "schoolcontrol.period.ended": _("Closed period ended"),
+    "schoolcontrol.period.started": _("Closed period started"),
     "schoolcontrol.release.created": _("Release scheduled"),
     "schoolcontrol.release.changed": _("Release changed"),
     "schoolcontrol.release.deleted": _("Release removed"),

@@ -13,7 +13,10 @@ class Command(BaseCommand):
     help = "Sends the queued mail whose attempt is due."
 
     def handle(self, *args, **options):
-        states = [mail.deliver(mail_id) for mail_id in mail.due_mail_ids()]
+        due = mail.due_mail_ids()
+        states = []
+        for start in range(0, len(due), mail.DELIVERY_BATCH):
+            states += mail.deliver_many(due[start : start + mail.DELIVERY_BATCH]).values()
         sent = states.count("sent")
         self.stdout.write(
             f"Mail sent: {sent}; to be tried again: {states.count('queued')}; "
