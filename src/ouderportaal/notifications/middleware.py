@@ -1,7 +1,10 @@
-"""Opening the page an event is about marks it seen ("nieuw" no longer lists it)."""
+"""Opening the page an event is about marks it seen ("nieuw" no longer lists it).
+
+Staff looking at a parent's pages (core.preview) mark nothing: the parent has not seen it."""
 
 from __future__ import annotations
 
+from ouderportaal.core.preview import preview_of
 from ouderportaal.notifications.services import mark_seen
 
 PAGES = {
@@ -26,6 +29,7 @@ class MarkSeenMiddleware:
             and request.method == "GET"
             and response.status_code == 200
             and request.user.is_authenticated
+            and preview_of(request) is None
         ):
             mark_seen(
                 request.user,
