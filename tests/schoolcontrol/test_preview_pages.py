@@ -150,8 +150,8 @@ def test_the_preview_marks_nothing_seen_and_writes_only_its_log(world, staff_cli
     assert Notification.objects.get(event=event).seen_at is None
     events = AuditEvent.objects.filter(action=ACTION).order_by("pk")
     assert [e.data["page"] for e in events] == names
-    assert {(e.actor, e.student, e.school) for e in events} == {
-        (world.staff, world.child, world.school)
+    assert {(e.actor, e.school, e.data["pupil"]) for e in events} == {
+        (world.staff, world.school, world.child.full_name)
     }
     reads = StaffRead.objects.filter(kind="preview", user=world.staff)
     assert reads.count() == len(names)
@@ -229,3 +229,40 @@ def test_a_closed_period_at_the_moment_closes_the_preview_too(world, staff_clien
     assert during.status_code == 200
     assert "Cito-uitslagen volgen na de rapportweek." in during.content.decode()
     assert "Voorbeeld: zo ziet een ouder met gezag deze pagina op" in during.content.decode()
+
+
+def test_the_school_log_and_the_parents_history_show_the_preview_once(world, staff_client):
+    assert staff_client.get(page_url(world, "results:lvs")).status_code == 200
+    log = staff_client.get(reverse("schoolcontrol:audit", kwargs={"school": world.school.slug}))
+    html = log.content.decode()
+    assert "Portaal bekeken als ouder" in html
+    assert world.child.full_name in html
+    staff_client.force_login(world.parent)
+    history = staff_client.get(
+        reverse("privacy:child_reads", kwargs={"student": world.child.public_id})
+    ).content.decode()
+    assert history.count("het portaal zoals de ouder het ziet") == 1
+
+
+def test_a_release_leads_to_the_parents_pages_at_its_moment(world, staff_client):
+    release_at = (timezone.now() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    release(world.school, world.group.school_year, "M", release_at)
+    local = timezone.localtime(release_at).strftime("%Y-%m-%dT%H:%M")
+    encoded = local.replace(":", "%3A")
+    school = world.school.slug
+    releases = staff_client.get(reverse("schoolcontrol:releases", kwargs={"school": school}))
+    chooser = reverse("schoolcontrol:preview", kwargs={"school": school}) + f"?at={encoded}"
+    assert chooser in releases.content.decode()
+    guardian = Guardian.objects.get(user=world.parent)
+    summary = reverse(
+        "schoolcontrol:preview_parent", kwargs={"school": school, "guardian": guardian.pk}
+    )
+    assert f"{summary}?at={encoded}" in staff_client.get(chooser).content.decode()
+    start = reverse(
+        "schoolcontrol:preview_pupil", kwargs={"school": school, "student": world.child.public_id}
+    )
+    html = staff_client.get(f"{summary}?at={local}").content.decode()
+    assert f"{start}?ouder={guardian.pk}&amp;at={local}" in html
+    response = staff_client.get(start, {"ouder": guardian.pk, "at": local}, follow=True)
+    assert response.redirect_chain[0][0].endswith(f"/{token(release_at)}/")
+    assert response.redirect_chain[-1][0] == page_url(world, "portal:general", release_at)

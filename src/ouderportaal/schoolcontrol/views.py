@@ -469,10 +469,23 @@ def preview(request, membership):
     ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # A moment chosen elsewhere (a release's "view as parent") goes on to the parent.
+    moment = PreviewForm(request.GET)
+    at = moment.cleaned_data["at"] if moment.is_valid() else None
     return render(
         request,
         "schoolcontrol/preview_choose.html",
-        _context(membership, "preview", form=form, page=page, query_string=query.urlencode()),
+        _context(
+            membership,
+            "preview",
+            form=form,
+            page=page,
+            query_string=query.urlencode(),
+            at=at,
+            at_query=urlencode({"at": timezone.localtime(at).strftime(DATETIME_FORMAT)})
+            if at
+            else "",
+        ),
     )
 
 
@@ -732,13 +745,15 @@ def preview_page(request, membership, student, guardian, moment, page=None):
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
     if response.status_code == 200:
+        # As the summary preview: the parents see the read in the access log (the
+        # staff_view's `reads`), so the event names no pupil for their history.
         record(
             "schoolcontrol.preview.viewed",
             actor=request.user,
             school=membership.school,
             obj=parent,
-            student=pupil,
             guardian=parent.full_name,
+            pupil=pupil.full_name,
             at=at.isoformat(),
             page=match.view_name,
         )
