@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -266,3 +267,28 @@ def test_a_release_leads_to_the_parents_pages_at_its_moment(world, staff_client)
     response = staff_client.get(start, {"ouder": guardian.pk, "at": local}, follow=True)
     assert response.redirect_chain[0][0].endswith(f"/{token(release_at)}/")
     assert response.redirect_chain[-1][0] == page_url(world, "portal:general", release_at)
+
+
+@pytest.mark.django_db(transaction=True)  # committing as in production: no test transaction
+def test_a_parent_page_that_writes_on_a_get_writes_nothing_in_the_preview(world, monkeypatch):
+    """Read only by construction: whatever a parent page might write while it is shown
+    (here a page that records an audit event) is refused in the preview."""
+    from ouderportaal.core import audit
+    from ouderportaal.results import views as result_views
+
+    shown = result_views.standing_text
+
+    def writing_standing_text(school):
+        audit.record("test.parent_page_wrote", school=school)
+        return shown(school)
+
+    monkeypatch.setattr(result_views, "standing_text", writing_standing_text)
+    client = Client(raise_request_exception=False)
+    client.force_login(world.staff)
+    before = snapshot()
+    assert client.get(page_url(world, "results:lvs")).status_code == 500
+    assert snapshot() == before
+    # The parent's own page does write here: the test's page really writes.
+    client.force_login(world.parent)
+    assert client.get(reverse("results:lvs", args=[world.child.public_id])).status_code == 200
+    assert AuditEvent.objects.filter(action="test.parent_page_wrote").count() == 1
