@@ -292,3 +292,18 @@ def test_a_parent_page_that_writes_on_a_get_writes_nothing_in_the_preview(world,
     client.force_login(world.parent)
     assert client.get(reverse("results:lvs", args=[world.child.public_id])).status_code == 200
     assert AuditEvent.objects.filter(action="test.parent_page_wrote").count() == 1
+
+
+def test_the_schools_style_and_public_pages_come_from_their_own_address(world, staff_client):
+    from ouderportaal.core.models import SchoolBranding
+
+    SchoolBranding.objects.create(school=world.school, accent_colour="#1d4f91")
+    html = staff_client.get(page_url(world, "results:lvs")).content.decode()
+    root = page_url(world, "results:lvs").split("ouders/")[0]
+    style = reverse("school_css", kwargs={"school": world.school.slug})
+    assert f'href="{root}{style.lstrip("/")}?v=' in html
+    response = staff_client.get(f"{root}{style.lstrip('/')}?v=1")
+    assert response.status_code == 302
+    assert response["Location"] == f"{style}?v=1"
+    glossary = reverse("results:glossary")
+    assert staff_client.get(root + glossary.lstrip("/"))["Location"] == glossary

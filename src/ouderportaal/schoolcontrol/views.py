@@ -729,6 +729,11 @@ def preview_page(request, membership, student, guardian, moment, page=None):
         match = resolve("/" + page)
     except Resolver404:
         raise Http404 from None
+    if getattr(match.func, "access_rule", None) == "public":
+        # The school's style, logo and icons, the glossary, the help pages: the same for
+        # everyone, so they are served from their own address.
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(get_script_prefix() + page + (f"?{query}" if query else ""))
     if (
         getattr(match.func, "access_rule", None) != "child"
         or match.kwargs.get("student") != pupil.public_id
