@@ -692,7 +692,8 @@ def _as_parent(request, user, root, match):
 def preview_page(request, membership, student, guardian, moment, page=None):
     """One page of the parent portal about the pupil, as the parent sees it at the moment.
 
-    Read only: a POST is refused before anything else, and the parent's view runs with
+    Read only: once the pupil and the parent are checked (404 when not of this school),
+    a POST is refused (405) without running the parent's view, and that view runs with
     every write to the database refused (core.preview.refuse_writes).
     """
     pupil = _preview_pupil(membership, student)
