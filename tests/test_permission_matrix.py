@@ -106,6 +106,9 @@ ALLOWED_PERSONAS = _collect("ALLOWED_PERSONAS", {})
 # contact data): a teacher of another group of the same school (`other_teacher`, 7A)
 # gets 404 for the family in 5A.
 OWN_GROUPS_ONLY = _collect("OWN_GROUPS_ONLY", set())
+# Read-only pages (the staff preview of a parent's pages): a POST is refused with 405
+# even for whoever may open them, and changes nothing.
+GET_ONLY = _collect("GET_ONLY", set())
 
 
 @pytest.fixture(scope="module")
@@ -246,11 +249,13 @@ def _answer_is_allowed(name, response, method) -> bool:
     return status == 405 and method == "get"
 
 
-def _answer_is_refused(response, persona, method) -> bool:
+def _answer_is_refused(response, persona, method, name=None) -> bool:
     if response.status_code in (403, 404):
         return True
     if response.status_code == 405 and method == "get":
         return True  # a POST-only page answers every GET so, before looking at anything
+    if response.status_code == 405 and name in GET_ONLY:
+        return True  # a read-only page answers every POST so
     return persona == "anonymous" and _to_login(response)
 
 
@@ -265,6 +270,8 @@ class Matrix:
 
     def ask(self, client, persona, method, url, data, *, allowed: bool) -> None:
         where = f"{self.name} {persona} {method.upper()} {url}"
+        if method == "post" and self.name in GET_ONLY:
+            allowed = False
         cookies = SimpleCookie(client.cookies)  # a logout must not end the next request's login
         with transaction.atomic():
             try:
@@ -277,7 +284,7 @@ class Matrix:
             if allowed and not _answer_is_allowed(self.name, response, method):
                 self.failures.append(f"{where}: refused with {response.status_code}")
             if not allowed:
-                if not _answer_is_refused(response, persona, method):
+                if not _answer_is_refused(response, persona, method, self.name):
                     self.failures.append(f"{where}: answered {response.status_code}")
                 changed = changed_tables(self.baseline, snapshot())
                 if changed:

@@ -8,8 +8,19 @@ BEFORE = [("accounts", "0004_account_mail_through_outbox")]
 AFTER = [("accounts", "0005_login_security")]
 
 
+@pytest.fixture
+def back_to_the_latest_migrations():
+    """Leave the database fully migrated for the transactional tests that follow."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_existing_usernames_get_their_key_and_old_look_alikes_keep_working():
+def test_existing_usernames_get_their_key_and_old_look_alikes_keep_working(
+    back_to_the_latest_migrations,
+):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old_apps = executor.loader.project_state(BEFORE).apps

@@ -9,7 +9,16 @@ URL_KWARGS = {
     "schoolcontrol:release": lambda side: {"release": side.release.pk},
     "schoolcontrol:release_delete": lambda side: {"release": side.release.pk},
     "schoolcontrol:preview_parent": lambda side: {"guardian": side.guardian.pk},
+    "schoolcontrol:preview_root": lambda side: {"guardian": side.guardian.pk, "moment": "nu"},
+    "schoolcontrol:preview_page": lambda side: {
+        "guardian": side.guardian.pk,
+        "moment": "nu",
+        "page": f"ouders/kind/{side.child.public_id}/cito/",
+    },
 }
+
+# The staff preview of a parent's pages is read only: a POST is refused (405).
+GET_ONLY = {"schoolcontrol:preview_root", "schoolcontrol:preview_page"}
 
 
 def _release(side):

@@ -8,7 +8,8 @@ those, and nothing else, reach:
 
 - the querysets of `results.visibility` (used by every page, chart, download and mail),
 - the parent results pages (method tests and Cito) through the test client,
-- the staff preview of the portal as one of those parents, at that moment.
+- the staff preview of the portal as one of those parents, at that moment;
+- the parent's own pages in the staff preview at that moment (the clock at now).
 
 Times are whole hours on a small grid, and the moment to look and the moments results
 are entered are often snapped to (or next to) a period's start or end or a release, so
@@ -24,6 +25,7 @@ from unittest import mock
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -349,4 +351,28 @@ def test_parents_see_exactly_what_the_rules_allow(stage, client, scenario):
                     )
                 ).content.decode()
                 assert {t for t in tokens if t in preview} == mine & expected, (index, scenario)
+        # 4. The parent's own pages in the staff preview at `at`, with the clock at now.
+        index = scenario["preview"]
+        student = stage.students[index]
+        mine = {t for t, (spec, _pk) in tokens.items() if spec["student"] == index}
+        client.force_login(stage.staff)
+        root = reverse(
+            "schoolcontrol:preview_root",
+            kwargs={
+                "school": stage.school.slug,
+                "student": student.public_id,
+                "guardian": stage.guardians[index].pk,
+                "moment": timezone.localtime(at).strftime("%Y%m%dT%H%M"),
+            },
+        )
+        pages = client.get(
+            root + reverse("results:lvs", args=[student.public_id]).lstrip("/")
+        ).content.decode() + "".join(
+            client.get(
+                root + reverse("results:method_tests", args=[student.public_id]).lstrip("/"),
+                {"schooljaar": year.label},
+            ).content.decode()
+            for year in stage.years
+        )
+        assert {t for t in tokens if t in pages} == mine & expected, (index, scenario)
         transaction.set_rollback(True)

@@ -26,6 +26,7 @@ from ouderportaal.core.models import (
     Student,
 )
 from ouderportaal.core.navigation import child_tabs_for
+from ouderportaal.core.preview import moment_of
 from ouderportaal.core.scoping import scoped
 
 logger = logging.getLogger(__name__)
@@ -117,8 +118,9 @@ def parent_view(view):
     return wrapper
 
 
-# Checks that may keep parents from a page about a child: `gate(school, module)` returns
-# None, or a decision with `template_name` and `context` for the page shown instead.
+# Checks that may keep parents from a page about a child: `gate(school, module, at=)`
+# returns None, or a decision with `template_name` and `context` for the page shown
+# instead; `at` is the moment the page shows (now, or a staff preview's moment).
 PARENT_GATES: list[Callable] = []
 
 
@@ -137,6 +139,9 @@ def child_view(module: str | None = None, landing: bool = False):
     module that is off never strands the parent: the child's `landing` page (where
     every link to a child leads) sends them on to the first module that is open, and
     any other closed page keeps the tabs of the open modules.
+
+    In a staff preview (core.preview) the request's user is the previewed parent and
+    the gates decide at the preview's moment.
     """
 
     def decorate(view):
@@ -146,8 +151,9 @@ def child_view(module: str | None = None, landing: bool = False):
             if denied:
                 return denied
             child = get_visible_student(request.user, student)
+            at = moment_of(request)
             for gate in PARENT_GATES:
-                decision = gate(child.school, module)
+                decision = gate(child.school, module, at=at)
                 if decision is None:
                     continue
                 if landing and getattr(decision, "module_closed", False):

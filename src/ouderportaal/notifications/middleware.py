@@ -3,11 +3,13 @@
 Only when the parent got to see the page itself: a page that answered with the
 school's closure message or "this part is closed" instead (`core.access.child_view`
 marks such a response with `parent_gate`) leaves the news unseen, except the news of
-the closure itself.
+the closure itself. Staff looking at a parent's pages (core.preview) mark nothing: the
+parent has not seen it.
 """
 
 from __future__ import annotations
 
+from ouderportaal.core.preview import preview_of
 from ouderportaal.notifications.models import Kind
 from ouderportaal.notifications.services import mark_seen
 
@@ -33,6 +35,7 @@ class MarkSeenMiddleware:
             and request.method == "GET"
             and response.status_code == 200
             and request.user.is_authenticated
+            and preview_of(request) is None
         ):
             gate = getattr(response, "parent_gate", None)
             if gate is not None and getattr(gate, "period", None) is None:

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ouderportaal.core.access import child_view, public_view
+from ouderportaal.core.preview import moment_of
 from ouderportaal.results import visibility
 from ouderportaal.results.charts import build_charts, moment_sort_key
 from ouderportaal.results.glossary import TERMS
@@ -125,7 +126,8 @@ def method_row(result) -> dict:
 @child_view(module="method_tests")
 def method_tests(request, student):
     """This school year's method results; an earlier year only when the parent asks."""
-    visible = visibility.visible_method_results(student)
+    at = moment_of(request)
+    visible = visibility.visible_method_results(student, at=at)
     years = sorted(
         set(visible.order_by().values_list("school_year__label", flat=True).distinct()),
         reverse=True,
@@ -140,7 +142,7 @@ def method_tests(request, student):
         for section in sections:
             for period in section["periods"]:
                 period["rows"] = [method_row(result) for result in period.pop("results")]
-    period, goals = visibility.visible_learning_goals(student)
+    period, goals = visibility.visible_learning_goals(student, on=timezone.localdate(at))
     return render(
         request,
         "results/method_tests.html",
@@ -159,14 +161,15 @@ def method_tests(request, student):
 
 @child_view(module="lvs")
 def lvs(request, student):
-    results = visibility.visible_lvs_results(student).select_related("school_year")
+    at = moment_of(request)
+    results = visibility.visible_lvs_results(student, at=at).select_related("school_year")
     context = lvs_page_data(student.school, results)
     context.update(
         {
             "student": student,
             "child_tab": "lvs",
             "standing_text": standing_text(student.school),
-            "next_release": next_release(student, at=timezone.now()),
+            "next_release": next_release(student, at=at),
         }
     )
     return render(request, "results/lvs.html", context)

@@ -175,6 +175,25 @@ class PreviewForm(forms.Form):
     )
 
 
+class PreviewPupilForm(forms.Form):
+    """Which parent with gezag, and at which moment, the pupil's pages are shown as."""
+
+    ouder = forms.TypedChoiceField(
+        label=_("As parent"), coerce=int, widget=forms.RadioSelect, required=True
+    )
+    at = datetime_field(
+        _("As the portal looks at"),
+        required=False,
+        help_text=_("Leave empty for now. Choose a later moment to see what a release will show."),
+    )
+
+    def __init__(self, *args, parents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ouder"].choices = [(parent.pk, parent.full_name) for parent in parents]
+        if parents:
+            self.fields["ouder"].initial = parents[0].pk
+
+
 class GuardianSearchForm(forms.Form):
     q = forms.CharField(label=_("Name of the parent or pupil"), required=False, max_length=100)
 

@@ -195,9 +195,9 @@ def closed_for_parents(school, module: str, at=None) -> bool:
     return _what_blocks(school, module, at or timezone.now()) is not None
 
 
-def parent_gate(school, module: str | None) -> ParentGateDecision | None:
-    """None when parents may see the page now; otherwise why not."""
-    blocked = _what_blocks(school, module, timezone.now())
+def parent_gate(school, module: str | None, at=None) -> ParentGateDecision | None:
+    """None when parents may see the page at `at` (now); otherwise why not."""
+    blocked = _what_blocks(school, module, at or timezone.now())
     if blocked is None:
         return None
     if blocked is MODULE_CLOSED:

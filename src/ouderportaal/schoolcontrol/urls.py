@@ -33,4 +33,20 @@ urlpatterns = [
         views.preview_parent,
         name="preview_parent",
     ),
+    path(
+        "<slug:school>/portaal/als-ouder/leerling/<str:student>/",
+        views.preview_pupil,
+        name="preview_pupil",
+    ),
+    path(
+        "<slug:school>/portaal/als-ouder/leerling/<str:student>/<int:guardian>/<str:moment>/",
+        views.preview_page,
+        name="preview_root",
+    ),
+    path(
+        "<slug:school>/portaal/als-ouder/leerling/<str:student>/<int:guardian>/<str:moment>/"
+        "<path:page>",
+        views.preview_page,
+        name="preview_page",
+    ),
 ]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, get_script_prefix, resolve, reverse, set_script_prefix
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,15 +28,18 @@ from ouderportaal.core.models import (
     StaffMember,
     Student,
 )
+from ouderportaal.core.preview import ParentPreview, refuse_writes
 from ouderportaal.core.scoping import get_scoped_or_404, scoped
 from ouderportaal.core.uploads import accepts_uploads
 from ouderportaal.schoolcontrol import rules, services
 from ouderportaal.schoolcontrol.forms import (
+    DATETIME_FORMAT,
     BrandingForm,
     ClosedPeriodForm,
     GuardianSearchForm,
     ModulesForm,
     PreviewForm,
+    PreviewPupilForm,
     ReleaseChangeForm,
     ReleaseForm,
 )
@@ -463,10 +469,23 @@ def preview(request, membership):
     ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # A moment chosen elsewhere (a release's "view as parent") goes on to the parent.
+    moment = PreviewForm(request.GET)
+    at = moment.cleaned_data["at"] if moment.is_valid() else None
     return render(
         request,
         "schoolcontrol/preview_choose.html",
-        _context(membership, "preview", form=form, page=page, query_string=query.urlencode()),
+        _context(
+            membership,
+            "preview",
+            form=form,
+            page=page,
+            query_string=query.urlencode(),
+            at=at,
+            at_query=urlencode({"at": timezone.localtime(at).strftime(DATETIME_FORMAT)})
+            if at
+            else "",
+        ),
     )
 
 
@@ -568,3 +587,180 @@ def preview_parent(request, membership, guardian):
             children=children,
         ),
     )
+
+
+# -- Preview as parent: the parent's own pages ----------------------------------------
+#
+# The pages of one pupil are shown by the parents' own views, as one parent with gezag
+# sees them at a chosen moment (core.preview). Every address of the preview starts with
+# its root, `.../als-ouder/leerling/<pupil>/<parent>/<moment>/`, which is made the
+# script prefix while the parent's view runs: the links that view makes (tabs, the
+# landing page's redirect) stay inside the preview.
+
+PREVIEW_NOW = "nu"
+PREVIEW_MOMENT_FORMAT = "%Y%m%dT%H%M"
+# Parent pages not shown in a preview: who of the staff looked at the child's data is
+# for the parents with gezag only.
+NOT_PREVIEWED = {"privacy:child_reads"}
+
+
+def _preview_pupil(membership, student) -> Student:
+    pupil = (
+        scoped(membership, Student)
+        .enrolled()
+        .select_related("school", "group")
+        .filter(public_id=student)
+        .first()
+    )
+    if pupil is None:
+        raise Http404
+    return pupil
+
+
+def _preview_parents_of(membership, pupil):
+    """The parents with gezag and a portal account who see this pupil in the portal."""
+    linked = scoped(membership, GuardianLink).filter(student=pupil, custody=Custody.GEZAG)
+    return (
+        _preview_guardians(membership)
+        .filter(pk__in=linked.values("guardian_id"))
+        .select_related("user")
+        .order_by("achternaam", "roepnaam", "pk")
+    )
+
+
+def _moment_token(at) -> str:
+    return PREVIEW_NOW if at is None else timezone.localtime(at).strftime(PREVIEW_MOMENT_FORMAT)
+
+
+def _moment_of_token(token: str):
+    """(moment, is_now) from a preview address; 404 for anything else."""
+    if token == PREVIEW_NOW:
+        return timezone.now(), True
+    try:
+        at = datetime.strptime(token, PREVIEW_MOMENT_FORMAT).replace(
+            tzinfo=timezone.get_current_timezone()
+        )
+    except ValueError:
+        raise Http404 from None
+    return at, False
+
+
+def _preview_root(school, pupil, parent, token) -> str:
+    return reverse(
+        "schoolcontrol:preview_root",
+        kwargs={
+            "school": school.slug,
+            "student": pupil.public_id,
+            "guardian": parent.pk,
+            "moment": token,
+        },
+    )
+
+
+@staff_view("portal_manager", "administration", reads="preview")
+def preview_pupil(request, membership, student):
+    """Choose the parent with gezag and the moment; then the pupil's pages are shown."""
+    pupil = _preview_pupil(membership, student)
+    parents = list(_preview_parents_of(membership, pupil))
+    form = PreviewPupilForm(request.GET or None, parents=parents)
+    if parents and form.is_valid():
+        parent = next(p for p in parents if p.pk == form.cleaned_data["ouder"])
+        token = _moment_token(form.cleaned_data["at"])
+        return redirect(_preview_root(membership.school, pupil, parent, token))
+    return render(
+        request,
+        "schoolcontrol/preview_pupil.html",
+        _context(membership, "preview", student=pupil, parents=parents, form=form),
+    )
+
+
+@contextmanager
+def _as_parent(request, user, root, match):
+    """Run the parent's view as `user`, with links made under the preview's root."""
+    saved = request.user, request.resolver_match, get_script_prefix()
+    request.user, request.resolver_match = user, match
+    set_script_prefix(root)
+    try:
+        with refuse_writes():
+            yield
+    finally:
+        request.user, request.resolver_match = saved[:2]
+        set_script_prefix(saved[2])
+
+
+@staff_view("portal_manager", "administration", reads="preview")
+def preview_page(request, membership, student, guardian, moment, page=None):
+    """One page of the parent portal about the pupil, as the parent sees it at the moment.
+
+    Read only: once the pupil and the parent are checked (404 when not of this school),
+    a POST is refused (405) without running the parent's view, and that view runs with
+    every write to the database refused (core.preview.refuse_writes).
+    """
+    pupil = _preview_pupil(membership, student)
+    parent = _preview_parents_of(membership, pupil).filter(pk=guardian).first()
+    if parent is None:
+        raise Http404
+    at, is_now = _moment_of_token(moment)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    root = _preview_root(membership.school, pupil, parent, moment)
+    change_url = reverse(
+        "schoolcontrol:preview_pupil",
+        kwargs={"school": membership.school.slug, "student": pupil.public_id},
+    )
+    query = {"ouder": parent.pk}
+    if not is_now:
+        query["at"] = timezone.localtime(at).strftime(DATETIME_FORMAT)
+    request.preview = ParentPreview(
+        at=at,
+        is_now=is_now,
+        student=pupil,
+        guardian=parent,
+        back_url=reverse(
+            "backoffice:student",
+            kwargs={"school": membership.school.slug, "student": pupil.public_id},
+        ),
+        change_url=f"{change_url}?{urlencode(query)}",
+    )
+    if page is None:  # the root: on to the pupil's landing page, inside the preview
+        with _as_parent(request, parent.user, root, None):
+            landing = reverse("portal:general", kwargs={"student": pupil.public_id})
+        return redirect(landing)
+    try:
+        match = resolve("/" + page)
+    except Resolver404:
+        raise Http404 from None
+    if getattr(match.func, "access_rule", None) == "public":
+        # The school's style, logo and icons, the glossary, the help pages: the same for
+        # everyone, so they are served from their own address.
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(get_script_prefix() + page + (f"?{query}" if query else ""))
+    if (
+        getattr(match.func, "access_rule", None) != "child"
+        or match.kwargs.get("student") != pupil.public_id
+        or match.view_name in NOT_PREVIEWED
+    ):
+        return render(
+            request,
+            "schoolcontrol/preview_outside.html",
+            _context(membership, "preview", student=pupil),
+            status=404,
+        )
+    with _as_parent(request, parent.user, root, match):
+        response = match.func(request, *match.args, **match.kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+    if response.status_code == 200:
+        # As the summary preview: the parents see the read in the access log (the
+        # staff_view's `reads`), so the event names no pupil for their history.
+        record(
+            "schoolcontrol.preview.viewed",
+            actor=request.user,
+            school=membership.school,
+            obj=parent,
+            guardian=parent.full_name,
+            pupil=pupil.full_name,
+            at=at.isoformat(),
+            page=match.view_name,
+        )
+    return response

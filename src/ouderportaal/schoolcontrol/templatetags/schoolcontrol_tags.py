@@ -74,9 +74,12 @@ def audit_action_label(event):
 @register.simple_tag
 def audit_value(value, event=None):
     if event is not None and event.action == "schoolcontrol.preview.viewed":
-        return format_html(
-            "{} · {}", event.data.get("guardian", ""), _show("starts_at", event.data.get("at"))
-        )
+        shown = [
+            event.data.get("guardian", ""),
+            event.data.get("pupil"),
+            _show("starts_at", event.data.get("at")),
+        ]
+        return format_html_join(" · ", "{}", ((part,) for part in shown if part))
     if not isinstance(value, dict):
         return "—" if value is None else value
     return format_html(
