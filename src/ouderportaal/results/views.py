@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ouderportaal.core.access import child_view, public_view
+from ouderportaal.core.schoolcache import school_data
 from ouderportaal.results import visibility
 from ouderportaal.results.charts import build_charts, moment_sort_key
 from ouderportaal.results.glossary import TERMS
@@ -25,9 +26,23 @@ from ouderportaal.results.templatetags.results_tags import nl_number
 from ouderportaal.schoolcontrol.rules import next_release
 
 
-def standing_text(school) -> str:
+def _load_standing_text(school) -> str:
     settings = ResultSettings.objects.filter(school=school).only("standing_text").first()
     return settings.standing_text if settings else DEFAULT_STANDING_TEXT
+
+
+def standing_text(school) -> str:
+    """The school's standing text above the results (kept per school version)."""
+    return school_data(school, "results.standing_text", _load_standing_text)
+
+
+def _load_cut_scores(school) -> dict:
+    return {(c.scale_code, c.moment): c for c in CutScore.objects.filter(school=school)}
+
+
+def cut_scores_of(school) -> dict:
+    """The school's cut scores by (scale, moment) (kept per school version)."""
+    return school_data(school, "results.cut_scores", _load_cut_scores)
 
 
 def method_sections(results) -> list[dict]:
@@ -66,16 +81,7 @@ def method_results_for_page(queryset):
 
 def lvs_page_data(school, results) -> dict:
     results = list(results)
-    cut_scores = (
-        {
-            (c.scale_code, c.moment): c
-            for c in CutScore.objects.filter(
-                school=school, scale_code__in={r.scale_code for r in results if r.scale_code}
-            )
-        }
-        if results
-        else {}
-    )
+    cut_scores = cut_scores_of(school) if results else {}
     charts, without_score = build_charts(results, cut_scores)
     without_score.sort(key=lambda r: (r.subject.lower(), r.taken_on, moment_sort_key(r.moment)))
     subjects = []
