@@ -98,7 +98,9 @@ def test_a_corrected_result_shows_at_once(world, client, at_seven_59):
     first = lvs_result(world.child, entered_at=moment(2027, 1, 25, 10), subject="Spelling")
     url = cito_url(world.child)
     assert TEST_NAME in warm_page(client, url)
-    corrected = lvs_result(world.child, entered_at=moment(2027, 2, 1, 10), subject="Begrijpend lezen")
+    corrected = lvs_result(
+        world.child, entered_at=moment(2027, 2, 1, 10), subject="Begrijpend lezen"
+    )
     corrected.supersedes = first
     corrected.save(update_fields=["supersedes"])
     page = client.get(url).content.decode()
