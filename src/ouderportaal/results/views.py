@@ -8,7 +8,7 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
 
 from ouderportaal.core.access import child_view, public_view
@@ -84,6 +84,8 @@ def lvs_page_data(school, results) -> dict:
     cut_scores = cut_scores_of(school) if results else {}
     charts, without_score = build_charts(results, cut_scores)
     without_score.sort(key=lambda r: (r.subject.lower(), r.taken_on, moment_sort_key(r.moment)))
+    for chart in charts:
+        chart.rows = [lvs_row(result) for result in chart.results]
     subjects = []
     for chart in charts:
         if not subjects or subjects[-1]["subject"] != chart.subject:
@@ -92,6 +94,29 @@ def lvs_page_data(school, results) -> dict:
     for subject in subjects:
         subject["several_scales"] = len(subject["charts"]) > 1
     return {"subjects": subjects, "other_results": without_score}
+
+
+def lvs_row(result) -> dict:
+    """The cells of one row of a Cito table, built once in Python (as the template would
+    print them): the template only prints strings, with its labels translated once."""
+    if result.interval_low is not None:
+        interval = f"{nl_number(result.interval_low)}–{nl_number(result.interval_high)}"
+    else:
+        interval = "—"
+    dle = "—" if result.dle is None else localize(result.dle)
+    if result.dl is not None:
+        dle += f" ({localize(result.dl)})"
+    return {
+        "moment": result.moment or "—",
+        "date": date_format(result.taken_on, "j F Y"),
+        "score": nl_number(result.ability_score),
+        "interval": interval,
+        "level": " / ".join(v for v in (result.level_iv, result.level_ae) if v) or "—",
+        "percentile": "—" if result.percentile is None else localize(result.percentile),
+        "functioning": result.functioning_level or "—",
+        "dle": dle,
+        "reference": result.reference_level or "—",
+    }
 
 
 def method_value_text(result) -> str:
