@@ -56,6 +56,15 @@ Client._login = _login_through_the_portal
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a rolled-back test may leave data kept for a
+    school whose id and version the next test's school gets again."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reset_language():
     """Each test starts in the default language, Dutch."""
     translation.activate("nl")

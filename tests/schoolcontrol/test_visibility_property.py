@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ouderportaal.core.models import Guardian, School, Student
+from ouderportaal.core.schoolcache import raise_version
 from ouderportaal.results import visibility
 from ouderportaal.results.models import LvsResult, MethodResult, MethodTest
 from ouderportaal.schoolcontrol.models import ClosedPeriod, ModuleSetting, Release
@@ -246,6 +247,7 @@ def build(stage: Stage, scenario) -> dict:
         )
         for r in scenario["releases"]
     )
+    raise_version(school)  # bulk writes: the kept school data is outdated
     tokens = {}
     for index, spec in enumerate(scenario["results"]):
         token = f"Tk{index:02d}x{spec['kind'][:3]}"

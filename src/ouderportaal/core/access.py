@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from ouderportaal.core import branding
 from ouderportaal.core.models import (
     Custody,
     Guardian,
@@ -44,7 +45,11 @@ def visible_students(user) -> QuerySet[Student]:
 
 def get_visible_student(user, public_id: str) -> Student:
     student = (
-        visible_students(user).select_related("school", "group").filter(public_id=public_id).first()
+        visible_students(user)
+        .select_related("school", "school__branding", "group")
+        .defer("school__branding__logo")
+        .filter(public_id=public_id)
+        .first()
     )
     if student is None:
         raise Http404
@@ -152,6 +157,7 @@ def child_view(module: str | None = None, landing: bool = False):
                 return denied
             child = get_visible_student(request.user, student)
             at = moment_of(request)
+            branding.remember_school(request, child.school)
             for gate in PARENT_GATES:
                 decision = gate(child.school, module, at=at)
                 if decision is None:

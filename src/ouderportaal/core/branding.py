@@ -195,6 +195,24 @@ def school_for_request(request):
     return request._branding_school
 
 
+def remember_school(request, school) -> None:
+    """A view that has found the page's school already (a child's page) hands it over,
+    with its look loaded (`select_related("school__branding")`), so the page frame asks
+    nothing more."""
+    _remember_branding(school)
+    request._branding_school = school
+
+
+def remember_children(request, children) -> None:
+    """The home page hands over the children it loaded (with `school__branding`): one
+    school among them is the page's school, as `_find_school` decides."""
+    for child in children:
+        _remember_branding(child.school)
+    schools = {child.school_id: child.school for child in children}
+    if schools:
+        request._branding_school = next(iter(schools.values())) if len(schools) == 1 else None
+
+
 def _find_school(request):
     from ouderportaal.core.access import active_memberships, visible_students
     from ouderportaal.core.models import School

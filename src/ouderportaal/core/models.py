@@ -6,6 +6,7 @@ serve many schools and every query can be scoped through it (see core.access).
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -36,6 +37,12 @@ class Board(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def new_settings_version() -> int:
+    """Random rather than counted: a value set in a transaction that was rolled back is
+    never used again, so nothing kept under it can be mistaken for later data."""
+    return secrets.randbits(62)
 
 
 class School(models.Model):
@@ -73,6 +80,10 @@ class School(models.Model):
         choices=UsernameStyle.choices,
         default=UsernameStyle.INITIALS,
     )
+    # A new random value with every change to what parent pages read per school
+    # (modules, closed periods, releases, result settings): part of the key of the kept
+    # copy of that data (core/schoolcache.py), set in the transaction of the change.
+    settings_version = models.BigIntegerField(default=new_settings_version, editable=False)
 
     class Meta:
         verbose_name = _("school")

@@ -7,11 +7,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ouderportaal.changerequests.services import pending_for_general_page
+from ouderportaal.core import branding
 from ouderportaal.core.access import child_view, parent_view, visible_students
 from ouderportaal.core.models import Guardian, GuardianLink, StaffMember
 from ouderportaal.notifications.services import unseen_for
-from ouderportaal.schoolcontrol.gates import attach_closed_portal, with_closed_portal
-from ouderportaal.schoolcontrol.models import ClosedPeriod, ModuleSetting, Release
+from ouderportaal.schoolcontrol.gates import active_closed_periods, school_rules
 
 
 def _teachers_prefetch():
@@ -24,22 +24,28 @@ def _teachers_prefetch():
 @parent_view
 def home(request):
     children = list(
-        with_closed_portal(visible_students(request.user))
-        .select_related("school", "group")
+        visible_students(request.user)
+        .select_related("school", "school__branding", "group")
+        .defer("school__branding__logo")
         .prefetch_related(_teachers_prefetch())
         .order_by("school__name", "roepnaam")
     )
-    # A school that has closed its portal shows its message instead of the child's data.
-    attach_closed_portal(children)
-    _attach_news(request.user, children)
+    branding.remember_children(request, children)
+    now = timezone.now()
+    for child in children:
+        # A school that has closed its portal shows its message instead of the child's data.
+        child.portal_closed = next(
+            (p for p in active_closed_periods(child.school, now) if p.whole_portal), None
+        )
+    _attach_news(request.user, children, now)
     return render(request, "portal/home.html", {"children": children})
 
 
-def _attach_news(user, children) -> None:
-    """Per child: what is new since it was last seen, and what is coming (four queries)."""
+def _attach_news(user, children, now) -> None:
+    """Per child: what is new since it was last seen (one query), and what is coming
+    (from the schools' kept rules)."""
     if not children:
         return
-    now = timezone.now()
     by_child = defaultdict(list)
     by_school = defaultdict(list)
     for item in unseen_for(user)[:200]:
@@ -47,13 +53,15 @@ def _attach_news(user, children) -> None:
             by_school[item.event.school_id].append(item)
         else:
             by_child[item.event.student_id].append(item)
-    schools = {child.school_id for child in children}
-    closures = defaultdict(list)
-    for period in ClosedPeriod.objects.filter(school__in=schools, starts_at__gt=now).order_by(
-        "starts_at"
-    ):
-        closures[period.school_id].append(period)
-    releases = _announced_releases(schools, now)
+    schools = {child.school_id: child.school for child in children}
+    closures = {
+        pk: sorted(
+            (p for p in school_rules(school).periods if p.starts_at > now),
+            key=lambda p: p.starts_at,
+        )
+        for pk, school in schools.items()
+    }
+    releases = _announced_releases(schools.values(), now)
     for child in children:
         news, kinds = [], set()
         for item in by_child[child.pk] + by_school[child.school_id]:
@@ -76,17 +84,15 @@ def _attach_news(user, children) -> None:
 
 def _announced_releases(schools, now) -> dict:
     """Per school, the announced Cito releases still to come (as `rules.next_release`
-    decides for one pupil), in two queries for all children."""
-    closed = set(
-        ModuleSetting.objects.filter(school__in=schools, module="lvs", is_open=False).values_list(
-            "school_id", flat=True
+    decides for one pupil), in order."""
+    found = {}
+    for school in schools:
+        rules = school_rules(school)
+        found[school.pk] = (
+            []
+            if "lvs" in rules.closed_modules
+            else [r for r in rules.releases if r.announce and r.release_at > now]
         )
-    )
-    found = defaultdict(list)
-    for release in Release.objects.filter(
-        school__in=schools - closed, announce=True, release_at__gt=now
-    ).order_by("release_at"):
-        found[release.school_id].append(release)
     return found
 
 

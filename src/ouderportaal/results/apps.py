@@ -7,6 +7,10 @@ class ResultsConfig(AppConfig):
     label = "results"
 
     def ready(self):
+        from ouderportaal.core.schoolcache import versioned_by_school
+        from ouderportaal.results.models import CutScore, ResultSettings
+
+        versioned_by_school(ResultSettings, CutScore)
         from ouderportaal.core.demo import register_demo_step
         from ouderportaal.core.navigation import (
             MenuEntry,

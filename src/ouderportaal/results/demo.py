@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from ouderportaal.core.models import Group, SchoolYear, Student
+from ouderportaal.core.schoolcache import raise_version
 from ouderportaal.results.models import (
     CutScore,
     LearningGoal,
@@ -226,6 +227,7 @@ def _cut_scores(school):
                     )
                 )
     CutScore.objects.bulk_create(rows, ignore_conflicts=True)
+    raise_version(school)  # bulk writes do not signal the kept school data
 
 
 def _lvs_results(school, rng, today, current, first_year, years):

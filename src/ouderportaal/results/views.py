@@ -8,11 +8,12 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
 
 from ouderportaal.core.access import child_view, public_view
 from ouderportaal.core.preview import moment_of
+from ouderportaal.core.schoolcache import school_data
 from ouderportaal.results import visibility
 from ouderportaal.results.charts import build_charts, moment_sort_key
 from ouderportaal.results.glossary import TERMS
@@ -26,9 +27,23 @@ from ouderportaal.results.templatetags.results_tags import nl_number
 from ouderportaal.schoolcontrol.rules import next_release
 
 
-def standing_text(school) -> str:
+def _load_standing_text(school) -> str:
     settings = ResultSettings.objects.filter(school=school).only("standing_text").first()
     return settings.standing_text if settings else DEFAULT_STANDING_TEXT
+
+
+def standing_text(school) -> str:
+    """The school's standing text above the results (kept per school version)."""
+    return school_data(school, "results.standing_text", _load_standing_text)
+
+
+def _load_cut_scores(school) -> dict:
+    return {(c.scale_code, c.moment): c for c in CutScore.objects.filter(school=school)}
+
+
+def cut_scores_of(school) -> dict:
+    """The school's cut scores by (scale, moment) (kept per school version)."""
+    return school_data(school, "results.cut_scores", _load_cut_scores)
 
 
 def method_sections(results) -> list[dict]:
@@ -67,18 +82,11 @@ def method_results_for_page(queryset):
 
 def lvs_page_data(school, results) -> dict:
     results = list(results)
-    cut_scores = (
-        {
-            (c.scale_code, c.moment): c
-            for c in CutScore.objects.filter(
-                school=school, scale_code__in={r.scale_code for r in results if r.scale_code}
-            )
-        }
-        if results
-        else {}
-    )
+    cut_scores = cut_scores_of(school) if results else {}
     charts, without_score = build_charts(results, cut_scores)
     without_score.sort(key=lambda r: (r.subject.lower(), r.taken_on, moment_sort_key(r.moment)))
+    for chart in charts:
+        chart.rows = [lvs_row(result) for result in chart.results]
     subjects = []
     for chart in charts:
         if not subjects or subjects[-1]["subject"] != chart.subject:
@@ -87,6 +95,29 @@ def lvs_page_data(school, results) -> dict:
     for subject in subjects:
         subject["several_scales"] = len(subject["charts"]) > 1
     return {"subjects": subjects, "other_results": without_score}
+
+
+def lvs_row(result) -> dict:
+    """The cells of one row of a Cito table, built once in Python (as the template would
+    print them): the template only prints strings, with its labels translated once."""
+    if result.interval_low is not None:
+        interval = f"{nl_number(result.interval_low)}–{nl_number(result.interval_high)}"
+    else:
+        interval = "—"
+    dle = "—" if result.dle is None else localize(result.dle)
+    if result.dl is not None:
+        dle += f" ({localize(result.dl)})"
+    return {
+        "moment": result.moment or "—",
+        "date": date_format(result.taken_on, "j F Y"),
+        "score": nl_number(result.ability_score),
+        "interval": interval,
+        "level": " / ".join(v for v in (result.level_iv, result.level_ae) if v) or "—",
+        "percentile": "—" if result.percentile is None else localize(result.percentile),
+        "functioning": result.functioning_level or "—",
+        "dle": dle,
+        "reference": result.reference_level or "—",
+    }
 
 
 def method_value_text(result) -> str:

@@ -23,6 +23,10 @@ class SchoolcontrolConfig(AppConfig):
 
         register_parent_gate(parent_gate)
         register_module_filter(visible_modules)
+        from ouderportaal.core.schoolcache import versioned_by_school
+        from ouderportaal.schoolcontrol.models import ClosedPeriod, ModuleSetting, Release
+
+        versioned_by_school(ModuleSetting, ClosedPeriod, Release)
 
         register_backoffice_entry(
             MenuEntry(

@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from ouderportaal.core.models import Group
+from ouderportaal.core.schoolcache import raise_version
 from ouderportaal.schoolcontrol.models import DEFAULT_CLOSED_MESSAGE, ClosedPeriod, Moment, Release
 
 
@@ -69,3 +70,5 @@ def demo_step(schools, rng) -> None:
                 )
     ClosedPeriod.objects.bulk_create(periods)
     Release.objects.bulk_create(releases)
+    for school in schools:
+        raise_version(school)  # bulk writes do not signal the kept school data

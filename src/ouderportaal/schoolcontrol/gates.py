@@ -10,56 +10,62 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
-from django.db.models.functions import Cast
 from django.utils import timezone
 
+from ouderportaal.core.schoolcache import school_data
 from ouderportaal.schoolcontrol.modules import ALL_MODULES, MODULE_LABELS
 
 __all__ = [
     "ALL_MODULES",
     "ParentGateDecision",
+    "SchoolRules",
     "active_closed_periods",
-    "attach_closed_portal",
     "closures_for_login",
     "parent_gate",
+    "school_rules",
     "visible_modules",
-    "with_closed_portal",
 ]
 
 
-CACHE_ATTR = "_schoolcontrol_open_modules"
+@dataclass(frozen=True)
+class SchoolRules:
+    """What the school has set for parents: the modules it closed, every closed period
+    (the latest end first) and every release. Kept per school across requests
+    (core.schoolcache); whatever depends on the time is decided on it at each request."""
+
+    closed_modules: frozenset[str]
+    periods: tuple
+    releases: tuple
 
 
-def visible_modules(school) -> set[str]:
-    """The modules the school has opened for parents.
+def _load_rules(school) -> SchoolRules:
+    from ouderportaal.schoolcontrol.models import ClosedPeriod, ModuleSetting, Release
 
-    One query per School instance: a request loads its school once, so the gate and the
-    menu of the same page share the answer.
-    """
-    from ouderportaal.schoolcontrol.models import ModuleSetting
-
-    cached = getattr(school, CACHE_ATTR, None)
-    if cached is None:
-        closed = set(
+    return SchoolRules(
+        closed_modules=frozenset(
             ModuleSetting.objects.filter(school=school, is_open=False).values_list(
                 "module", flat=True
             )
-        )
-        cached = frozenset(set(ALL_MODULES) - closed)
-        setattr(school, CACHE_ATTR, cached)
-    return set(cached)
+        ),
+        periods=tuple(ClosedPeriod.objects.filter(school=school).order_by("-ends_at", "-pk")),
+        releases=tuple(Release.objects.filter(school=school).order_by("release_at", "pk")),
+    )
+
+
+def school_rules(school) -> SchoolRules:
+    """The school's rules (no query when kept; at most three when the school changed)."""
+    return school_data(school, "schoolcontrol.rules", _load_rules)
+
+
+def visible_modules(school) -> set[str]:
+    """The modules the school has opened for parents."""
+    return set(ALL_MODULES) - school_rules(school).closed_modules
 
 
 def active_closed_periods(school, at=None) -> list:
-    from ouderportaal.schoolcontrol.models import ClosedPeriod
-
+    """The school's closed periods running at `at` (now), the latest end first."""
     at = at or timezone.now()
-    return list(
-        ClosedPeriod.objects.filter(school=school, starts_at__lte=at, ends_at__gt=at).order_by(
-            "-ends_at"
-        )
-    )
+    return [period for period in school_rules(school).periods if period.is_active(at)]
 
 
 def closures_for_login(school_slugs=None, at=None) -> list:
@@ -74,33 +80,6 @@ def closures_for_login(school_slugs=None, at=None) -> list:
     if school_slugs is not None:
         periods = periods.filter(school__slug__in=school_slugs)
     return list(periods.order_by("school__name", "-ends_at"))
-
-
-def with_closed_portal(students, at=None):
-    """Annotate pupils with `closed_period_id`: the period closing their school's portal.
-
-    Adds no query of its own: it is a subquery of the pupils' query.
-    """
-    from ouderportaal.schoolcontrol.models import ClosedPeriod
-
-    at = at or timezone.now()
-    running = ClosedPeriod.objects.filter(
-        school=OuterRef("school_id"), whole_portal=True, starts_at__lte=at, ends_at__gt=at
-    ).order_by("-ends_at")
-    return students.annotate(closed_period_id=Subquery(running.values("pk")[:1]))
-
-
-def attach_closed_portal(students) -> None:
-    """Set `portal_closed` (a ClosedPeriod or None) on pupils from `with_closed_portal`.
-
-    Queries only when a portal is closed (one query, whatever the number of pupils).
-    """
-    from ouderportaal.schoolcontrol.models import ClosedPeriod
-
-    ids = {s.closed_period_id for s in students if s.closed_period_id}
-    periods = ClosedPeriod.objects.in_bulk(ids) if ids else {}
-    for student in students:
-        student.portal_closed = periods.get(student.closed_period_id)
 
 
 @dataclass(frozen=True)
@@ -141,52 +120,17 @@ class ParentGateDecision:
         }
 
 
-def _gate_state(school, at) -> list[int]:
-    """Load the school's open modules (into the cache) and its running periods' ids.
-
-    One query for the common case: both come as aggregated subqueries on the school row.
-    """
-    from ouderportaal.core.models import School
-    from ouderportaal.schoolcontrol.models import ClosedPeriod, ModuleSetting
-
-    closed_modules = (
-        ModuleSetting.objects.filter(school=OuterRef("pk"), is_open=False)
-        .values("school")
-        .annotate(joined=StringAgg("module", delimiter=Value(",")))
-        .values("joined")
-    )
-    running = (
-        ClosedPeriod.objects.filter(school=OuterRef("pk"), starts_at__lte=at, ends_at__gt=at)
-        .values("school")
-        .annotate(joined=StringAgg(Cast("pk", CharField()), delimiter=Value(",")))
-        .values("joined")
-    )
-    row = (
-        School.objects.filter(pk=school.pk)
-        .annotate(closed_modules=Subquery(closed_modules), running=Subquery(running))
-        .values("closed_modules", "running")
-        .first()
-    ) or {"closed_modules": None, "running": None}
-    closed = {m for m in (row["closed_modules"] or "").split(",") if m}
-    setattr(school, CACHE_ATTR, frozenset(set(ALL_MODULES) - closed))
-    return [int(pk) for pk in (row["running"] or "").split(",") if pk]
-
-
 MODULE_CLOSED = "module-closed"
 
 
 def _what_blocks(school, module: str | None, at):
     """None when parents may use `module` at `at`; otherwise MODULE_CLOSED or the
-    closed period that covers it."""
-    from ouderportaal.schoolcontrol.models import ClosedPeriod
-
-    running = _gate_state(school, at)
+    closed period that covers it (decided on the kept rules, without a query)."""
     if module is not None and module not in visible_modules(school):
         return MODULE_CLOSED
-    if running:
-        for period in ClosedPeriod.objects.filter(pk__in=running).order_by("-ends_at"):
-            if period.covers(module):
-                return period
+    for period in active_closed_periods(school, at):
+        if period.covers(module):
+            return period
     return None
 
 

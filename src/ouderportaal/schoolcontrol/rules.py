@@ -31,19 +31,12 @@ RELEASE_KINDS = {"lvs"}
 
 
 def load_rules(school):
-    """The school's switches, periods and releases (at most three queries)."""
-    from ouderportaal.schoolcontrol.gates import visible_modules
-    from ouderportaal.schoolcontrol.models import ClosedPeriod, Release
-    from ouderportaal.schoolcontrol.modules import ALL_MODULES
+    """The school's switches, periods and releases (kept per school: no query when the
+    school's settings have not changed since; see core.schoolcache)."""
+    from ouderportaal.schoolcontrol.gates import school_rules
 
-    closed_modules = set(ALL_MODULES) - visible_modules(school)
-    periods = list(ClosedPeriod.objects.filter(school=school))
-    releases = list(
-        Release.objects.filter(school=school).values(
-            "school_year_id", "moment", "group_id", "release_at"
-        )
-    )
-    return closed_modules, periods, releases
+    kept = school_rules(school)
+    return set(kept.closed_modules), list(kept.periods), list(kept.releases)
 
 
 def hidden_results_q(*, kind: str, at, periods, releases) -> Q | None:
@@ -57,11 +50,11 @@ def hidden_results_q(*, kind: str, at, periods, releases) -> Q | None:
     if kind in RELEASE_KINDS:
         by_moment: dict[tuple[int, str], dict] = defaultdict(lambda: {"school": None, "groups": {}})
         for release in releases:
-            entry = by_moment[(release["school_year_id"], release["moment"])]
-            if release["group_id"] is None:
-                entry["school"] = release["release_at"]
+            entry = by_moment[(release.school_year_id, release.moment)]
+            if release.group_id is None:
+                entry["school"] = release.release_at
             else:
-                entry["groups"][release["group_id"]] = release["release_at"]
+                entry["groups"][release.group_id] = release.release_at
         for (year_id, moment), entry in by_moment.items():
             same_moment = Q(school_year_id=year_id, release_moment=moment)
             school_wide = entry["school"]
@@ -108,19 +101,18 @@ def next_release(student, *, at, kind: str = "lvs"):
     current group (or the whole school), or None. Used for the line "New results are
     visible from <date>".
     """
-    from ouderportaal.schoolcontrol.models import ModuleSetting, Release
-
     if kind not in RELEASE_KINDS:
         return None
-    if ModuleSetting.objects.filter(
-        school_id=student.school_id, module=kind, is_open=False
-    ).exists():
+    closed_modules, _periods, releases = load_rules(student.school)
+    if kind in closed_modules:
         return None
-    upcoming = (
-        Release.objects.filter(school_id=student.school_id, announce=True, release_at__gt=at)
-        .filter(Q(group__isnull=True) | Q(group_id=student.group_id))
-        .order_by("release_at")
-        .values_list("release_at", flat=True)
-        .first()
+    return next(
+        (
+            release.release_at
+            for release in releases  # in order of release_at
+            if release.announce
+            and release.release_at > at
+            and (release.group_id is None or release.group_id == student.group_id)
+        ),
+        None,
     )
-    return upcoming
