@@ -7,9 +7,9 @@ closed), so the client never waits for it. The pupils come from the URL's argume
 pupil, a guardian, a group, a change request, an appointment request), so a view needs
 no code of its own. An error here is logged by core.access and never breaks the page.
 
-A page costs at most one query to find its pupils (none for a list page) and one
-insert of all its rows, in autocommit: the read is in the database when the request
-ends, and nothing is kept in the process that a hard stop could lose
+A page costs one statement: an INSERT of all its rows whose SELECT finds the pupils
+(a plain INSERT of one row for a list page), in autocommit. The read is in the database
+when the request ends, and nothing is kept in the process that a hard stop could lose
 (see scripts/bench_access_log.py and docs/privacy.md).
 """
 
