@@ -18,46 +18,48 @@ from __future__ import annotations
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Value
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from ouderportaal.core.access import ROLE_FIELDS
 from ouderportaal.privacy.models import DataKind, StaffRead
 
+# Each resolver gives the StaffRead fields it fills ("student", and "guardian" when the
+# page is about one) and a query of those values: the pupils (and guardian) a page about
+# the URL argument shows. It is not run by itself: it becomes the SELECT of the one
+# INSERT that writes the page's reads.
+PUPIL = ("student",)
+PUPIL_AND_GUARDIAN = ("student", "guardian")
 
-# Each resolver gives a query of (student, guardian) rows: the pupils (and guardian) a
-# page about the URL argument shows. It is not run by itself: it becomes the SELECT of
-# the one INSERT that writes the page's reads.
+
 def _pupil(school_id, value):
     student = apps.get_model("core", "Student")
     found = student.objects.filter(school_id=school_id, public_id=value)
-    return found.values_list("pk", _NO_GUARDIAN)
+    return PUPIL, found.values_list("pk")
 
 
 def _guardian(school_id, value):
     # One row per linked pupil, or one without a pupil for a guardian without links.
     guardian = apps.get_model("core", "Guardian")
     found = guardian.objects.filter(school_id=school_id, pk=value)
-    return found.values_list("links__student_id", "pk")
+    return PUPIL_AND_GUARDIAN, found.values_list("links__student_id", "pk")
 
 
 def _group(school_id, value):
     student = apps.get_model("core", "Student")
     pupils = student.objects.enrolled().filter(school_id=school_id, group_id=value)
-    return pupils.values_list("pk", _NO_GUARDIAN)
+    return PUPIL, pupils.values_list("pk")
 
 
 def _of_model(label, field="public_id", guardian=None):
     def resolve(school_id, value):
         model = apps.get_model(label)
         found = model.objects.filter(school_id=school_id, **{field: value})
-        return found.values_list("student_id", guardian or _NO_GUARDIAN)
+        if guardian is None:
+            return PUPIL, found.values_list("student_id")
+        return PUPIL_AND_GUARDIAN, found.values_list("student_id", guardian)
 
     return resolve
 
-
-_NO_GUARDIAN = Cast(Value(None), output_field=BigIntegerField())
 
 # URL argument → its resolver.
 SUBJECTS = {
@@ -70,12 +72,12 @@ SUBJECTS = {
 
 
 def subjects_of(school_id, url_kwargs):
-    """The (student, guardian) query for the URL's arguments; None for a list page (the
+    """The fields and the query for the URL's arguments; (), None for a list page (the
     read is logged, no pupil named)."""
     for argument, resolve in SUBJECTS.items():
         if argument in url_kwargs:
             return resolve(school_id, url_kwargs[argument])
-    return None
+    return (), None
 
 
 def role_keys(membership, roles) -> str:
@@ -85,12 +87,12 @@ def role_keys(membership, roles) -> str:
     return ",".join(used or held)
 
 
-def _insert(fixed: dict, subjects) -> None:
-    """One statement: INSERT the fixed values with each (student, guardian) row of the
-    `subjects` query (INSERT ... SELECT, so finding the pupils costs no query of its own),
+def _insert(fixed: dict, found: tuple, subjects) -> None:
+    """One statement: INSERT the fixed values with each row of the `subjects` query (the
+    `found` fields; INSERT ... SELECT, so finding the pupils costs no query of its own),
     or a single row without pupil when there is no query."""
     table = StaffRead._meta
-    names = [*fixed] if subjects is None else [*fixed, "student", "guardian"]
+    names = [*fixed, *found]
     columns = ", ".join(connection.ops.quote_name(table.get_field(n).column) for n in names)
     placeholders = ", ".join(["%s"] * len(fixed))
     insert = f"INSERT INTO {connection.ops.quote_name(table.db_table)} ({columns})"
@@ -119,9 +121,9 @@ def record_staff_read(request, membership, kind, roles, url_kwargs) -> None:
         "kind": kind,
         "at": connection.ops.adapt_datetimefield_value(timezone.now()),
     }
-    subjects = subjects_of(membership.school_id, url_kwargs)
+    found, subjects = subjects_of(membership.school_id, url_kwargs)
     if connection.in_atomic_block:
         with transaction.atomic():  # a failed insert must not spoil a surrounding transaction
-            _insert(fixed, subjects)
+            _insert(fixed, found, subjects)
     else:  # the usual case after the response: one INSERT in autocommit, no savepoint
-        _insert(fixed, subjects)
+        _insert(fixed, found, subjects)
