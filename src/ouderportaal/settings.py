@@ -169,8 +169,6 @@ RECOVERY_CONFIRM_SCHOOL_DAYS = env_int("RECOVERY_CONFIRM_SCHOOL_DAYS", 14)
 # Privacy (privacy app): the access log of staff reads, the parent's export and what
 # `apply-retention` keeps. A school's own terms (pupils, logs) are in its settings page.
 PRIVACY_ACCESS_LOG = env_bool("PRIVACY_ACCESS_LOG", True)
-PRIVACY_ACCESS_LOG_BATCH = env_int("PRIVACY_ACCESS_LOG_BATCH", 20)
-PRIVACY_ACCESS_LOG_SECONDS = env_int("PRIVACY_ACCESS_LOG_SECONDS", 5)
 PRIVACY_EXPORT_MINUTES = env_int("PRIVACY_EXPORT_MINUTES", 30)
 PRIVACY_LOGIN_FAILURE_DAYS = env_int("PRIVACY_LOGIN_FAILURE_DAYS", 30)
 PRIVACY_OUTBOX_DAYS = env_int("PRIVACY_OUTBOX_DAYS", 90)

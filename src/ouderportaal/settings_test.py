@@ -26,5 +26,3 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
 # The test client's address, as a production install sets its own (links, passkeys).
 PORTAL_URL = "http://testserver"
-# Every staff read is written at once, so a test sees it right after the page.
-PRIVACY_ACCESS_LOG_BATCH = 1

@@ -145,8 +145,9 @@ def test_every_model_a_staff_view_may_reach_has_a_path_to_its_school():
     # Not one school's data: people, boards, schools, login bookkeeping, the audit trail
     # of logins, a person's passkeys, a person's once-only form tokens, rows only reached
     # through a pupil's result row, a person's own mail choices, a parent's data export
-    # (one person, any school) and the installation's retention runs.
+    # (one person, any school), the installation's retention runs and a board's terms.
     assert set(missing) <= {
+        "privacy.boardprivacysettings",
         "privacy.dataexport",
         "privacy.retentionrun",
         "accounts.user",

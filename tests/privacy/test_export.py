@@ -145,3 +145,46 @@ def test_the_link_expires_and_belongs_to_its_parent(world, client, settings):
     ):
         assert client.get(link).status_code == 302
     assert DataExport.objects.get().state == DataExport.State.READY
+
+
+# Look-alikes of kristiaan.bos@example.nl: Kelvin sign, long s, dotless i, fullwidth k.
+LOOK_ALIKES = [
+    "\u212aristiaan.bos@example.nl",
+    "kri\u017ftiaan.bos@example.nl",
+    "kr\u0131stiaan.bos@example.nl",
+    "\uff4bristiaan.bos@example.nl",
+]
+
+
+def test_mail_to_a_look_alike_address_of_another_family_stays_out(world, client):
+    """The parent's own mail is found by their address exactly as stored, never by a
+    case-folded or otherwise normalised form that another family's address can share."""
+    own = "kristiaan.bos@example.nl"
+    world.parent.email = own
+    world.parent.save()
+    Guardian.objects.filter(user=world.parent).update(email=own)
+    send_templated_mail(
+        to=own,
+        template="accounts/mail/password_changed",
+        context={"user": world.parent, "username": world.parent.username},
+        school=world.school,
+    )
+    for number, address in enumerate(LOOK_ALIKES):
+        other = User.objects.create_user(username=f"ander{number}", email=address)
+        Guardian.objects.create(
+            school=world.school, user=other, email=address, achternaam=f"Ander{number}"
+        )
+        send_templated_mail(
+            to=address,
+            template="accounts/mail/password_changed",
+            context={"user": other, "username": other.username},
+            school=world.school,
+        )
+    client.force_login(world.parent)
+    data, html = _open(client.get(_prepare(client)))
+    waiting = [mail for mail in data["notifications"] if mail["state"] == "queued"]
+    assert len(waiting) == 1
+    assert [record["email"] for record in data["guardian_records"]] == [own]
+    text = json.dumps(data, ensure_ascii=False) + html
+    assert not [address for address in LOOK_ALIKES if address in text]
+    assert not re.search(r"Ander\d", text)

@@ -25,7 +25,8 @@ def test_the_statement_is_public_and_follows_the_settings(world, client):
     )
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="privacy.settings.changed")
-    assert event.data["old"]["pupil_years"] == 2 and event.data["new"]["pupil_years"] == 5
+    assert event.data["old"]["pupil_years"] is None  # followed the board
+    assert event.data["new"]["pupil_years"] == 5
     client.logout()
     page = client.get(url).content.decode()
     assert "tot 5 jaar" in page and "fg@bestuur.example.nl" in page

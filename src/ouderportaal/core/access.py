@@ -185,8 +185,8 @@ def child_view(module: str | None = None, landing: bool = False):
 
 
 # Who records staff reads of personal data: `recorder(request, membership, kind, roles,
-# url_kwargs)`, called after a page declared with `staff_view(..., reads=kind)` answered
-# 200 (the privacy app registers its access log here).
+# url_kwargs)`, called once a page declared with `staff_view(..., reads=kind)` that
+# answered 200 has been handed over (the privacy app registers its access log here).
 READ_RECORDERS: list[Callable] = []
 
 
@@ -202,6 +202,20 @@ def _record_read(request, membership, kind, roles, url_kwargs) -> None:
             recorder(request, membership, kind, roles, url_kwargs)
         except Exception:
             logger.exception("A staff read (%s) could not be recorded.", kind)
+
+
+def _record_read_after_response(response, request, membership, kind, roles, url_kwargs):
+    """Record the read when the response is closed: the WSGI server (and the test client)
+    does that after the whole body was sent, so the client does not wait for it. The
+    recorders run before Django's own close, which ends the request (and may close the
+    database connection)."""
+    close = response.close
+
+    def record_then_close():
+        _record_read(request, membership, kind, roles, url_kwargs)
+        close()
+
+    response.close = record_then_close
 
 
 ROLE_FIELDS = {
@@ -220,7 +234,7 @@ def staff_view(*roles: str, reads: str | None = None):
     `reads` names the kind of personal data the page shows (a pupil's personal data,
     results, a guardian's contact data, ...): every answer 200 is then recorded in the
     access log that parents can see (see READ_RECORDERS), with the pupils named by the
-    URL's arguments.
+    URL's arguments, once the response has been handed over.
     """
     unknown = set(roles) - ROLE_FIELDS.keys()
     if unknown:
@@ -238,7 +252,7 @@ def staff_view(*roles: str, reads: str | None = None):
             request.school = membership.school
             response = view(request, membership, *args, **kwargs)
             if reads is not None and response.status_code == 200:
-                _record_read(request, membership, reads, roles, kwargs)
+                _record_read_after_response(response, request, membership, reads, roles, kwargs)
             return response
 
         wrapper.access_rule = "staff"

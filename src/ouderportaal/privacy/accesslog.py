@@ -2,53 +2,52 @@
 
 A back-office page declares the kind of data it shows in its access decorator,
 `@staff_view("teacher", reads="results")`; `core.access` then calls `record_staff_read`
-after the page answered 200. The pupils come from the URL's arguments (a pupil, a
-guardian, a group, a change request, an appointment request), so a view needs no code
-of its own. An error here is logged by core.access and never breaks the page.
+once a page that answered 200 has been handed over to the client (when the response is
+closed), so the client never waits for it. The pupils come from the URL's arguments (a
+pupil, a guardian, a group, a change request, an appointment request), so a view needs
+no code of its own. An error here is logged by core.access and never breaks the page.
 
-Rows are written in batches: a process keeps up to `PRIVACY_ACCESS_LOG_BATCH` reads and
-writes them with one insert when the batch is full, when the oldest is
-`PRIVACY_ACCESS_LOG_SECONDS` old (checked at the end of every request), and when the
-process ends. A page therefore pays one indexed lookup and, now and then, one insert
-(see scripts/bench_access_log.py); a process that is killed hard loses at most one
-batch. With a batch of 1 every read is written at once (the tests).
+A page costs one statement: an INSERT of all its rows whose SELECT finds the pupils
+(a plain INSERT of one row for a list page), in autocommit. The read is in the database
+when the request ends, and nothing is kept in the process that a hard stop could lose
+(see scripts/bench_access_log.py and docs/privacy.md).
 """
 
 from __future__ import annotations
 
-import atexit
-import logging
-import threading
-import time
-
 from django.apps import apps
 from django.conf import settings
-from django.core.signals import request_finished
 from django.db import connection, transaction
 from django.utils import timezone
 
 from ouderportaal.core.access import ROLE_FIELDS
 from ouderportaal.privacy.models import DataKind, StaffRead
 
+# Each resolver gives the StaffRead fields it fills ("student", and "guardian" when the
+# page is about one) and a query of those values: the pupils (and guardian) a page about
+# the URL argument shows. It is not run by itself: it becomes the SELECT of the one
+# INSERT that writes the page's reads.
+PUPIL = ("student",)
+PUPIL_AND_GUARDIAN = ("student", "guardian")
+
 
 def _pupil(school_id, value):
     student = apps.get_model("core", "Student")
-    ids = student.objects.filter(school_id=school_id, public_id=value).values_list("pk", flat=True)
-    return [(pk, None) for pk in ids]
+    found = student.objects.filter(school_id=school_id, public_id=value)
+    return PUPIL, found.values_list("pk")
 
 
 def _guardian(school_id, value):
-    link = apps.get_model("core", "GuardianLink")
-    ids = link.objects.filter(guardian_id=value, guardian__school_id=school_id).values_list(
-        "student_id", flat=True
-    )
-    return [(pk, value) for pk in ids] or [(None, value)]
+    # One row per linked pupil, or one without a pupil for a guardian without links.
+    guardian = apps.get_model("core", "Guardian")
+    found = guardian.objects.filter(school_id=school_id, pk=value)
+    return PUPIL_AND_GUARDIAN, found.values_list("links__student_id", "pk")
 
 
 def _group(school_id, value):
     student = apps.get_model("core", "Student")
     pupils = student.objects.enrolled().filter(school_id=school_id, group_id=value)
-    return [(pk, None) for pk in pupils.values_list("pk", flat=True)]
+    return PUPIL, pupils.values_list("pk")
 
 
 def _of_model(label, field="public_id", guardian=None):
@@ -56,13 +55,13 @@ def _of_model(label, field="public_id", guardian=None):
         model = apps.get_model(label)
         found = model.objects.filter(school_id=school_id, **{field: value})
         if guardian is None:
-            return [(pk, None) for pk in found.values_list("student_id", flat=True)]
-        return list(found.values_list("student_id", guardian))
+            return PUPIL, found.values_list("student_id")
+        return PUPIL_AND_GUARDIAN, found.values_list("student_id", guardian)
 
     return resolve
 
 
-# URL argument → the pupils (and guardian) a page about it shows, as (student, guardian).
+# URL argument → its resolver.
 SUBJECTS = {
     "student": _pupil,
     "guardian": _guardian,
@@ -72,11 +71,13 @@ SUBJECTS = {
 }
 
 
-def subjects_of(school_id, url_kwargs) -> list[tuple[int | None, int | None]]:
+def subjects_of(school_id, url_kwargs):
+    """The fields and the query for the URL's arguments; (), None for a list page (the
+    read is logged, no pupil named)."""
     for argument, resolve in SUBJECTS.items():
         if argument in url_kwargs:
             return resolve(school_id, url_kwargs[argument])
-    return [(None, None)]  # a list page: the read is logged, no pupil named
+    return (), None
 
 
 def role_keys(membership, roles) -> str:
@@ -86,68 +87,43 @@ def role_keys(membership, roles) -> str:
     return ",".join(used or held)
 
 
-logger = logging.getLogger("ouderportaal.privacy")
-_pending: list[StaffRead] = []
-_since = [0.0]  # when the oldest pending read was made (time.monotonic)
-_lock = threading.Lock()
-
-
-def flush() -> int:
-    """Write the reads this process still holds, in one insert."""
-    with _lock:
-        rows = _pending[:]
-        _pending.clear()
-    if not rows:
-        return 0
-    if connection.in_atomic_block:
-        with transaction.atomic():  # a failed insert must not spoil the page's transaction
-            StaffRead.objects.bulk_create(rows)
-    else:
-        StaffRead.objects.bulk_create(rows)
-    return len(rows)
-
-
-def _flush_when_due(**kwargs) -> None:
-    if _pending and time.monotonic() - _since[0] >= settings.PRIVACY_ACCESS_LOG_SECONDS:
-        try:
-            flush()
-        except Exception:
-            logger.exception("Staff reads could not be written.")
-
-
-def _flush_at_exit() -> None:
-    try:
-        flush()
-    except Exception:
-        logger.exception("Staff reads could not be written.")
-
-
-request_finished.connect(_flush_when_due, dispatch_uid="privacy.flush_staff_reads")
-atexit.register(_flush_at_exit)
+def _insert(fixed: dict, found: tuple, subjects) -> None:
+    """One statement: INSERT the fixed values with each row of the `subjects` query (the
+    `found` fields; INSERT ... SELECT, so finding the pupils costs no query of its own),
+    or a single row without pupil when there is no query."""
+    table = StaffRead._meta
+    names = [*fixed, *found]
+    columns = ", ".join(connection.ops.quote_name(table.get_field(n).column) for n in names)
+    placeholders = ", ".join(["%s"] * len(fixed))
+    insert = f"INSERT INTO {connection.ops.quote_name(table.db_table)} ({columns})"
+    with connection.cursor() as cursor:
+        if subjects is None:
+            cursor.execute(f"{insert} VALUES ({placeholders})", list(fixed.values()))
+        else:
+            sql, params = subjects.query.sql_with_params()
+            # Names come from the model and the query compiler; every value is a parameter.
+            cursor.execute(
+                f"{insert} SELECT {placeholders}, subjects.* FROM ({sql}) subjects",  # noqa: S608
+                [*fixed.values(), *params],
+            )
 
 
 def record_staff_read(request, membership, kind, roles, url_kwargs) -> None:
+    """Write this page's reads with one insert. Runs after the response was handed over
+    (core.access); nothing is kept in the process between requests."""
     if not settings.PRIVACY_ACCESS_LOG:
         return
     DataKind(kind)  # an undeclared kind is a programming error, logged by core.access
-    now = timezone.now()
-    role = role_keys(membership, roles)
-    rows = [
-        StaffRead(
-            school_id=membership.school_id,
-            user_id=request.user.pk,
-            roles=role,
-            kind=kind,
-            student_id=student,
-            guardian_id=guardian,
-            at=now,
-        )
-        for student, guardian in subjects_of(membership.school_id, url_kwargs)
-    ]
-    with _lock:
-        if not _pending:
-            _since[0] = time.monotonic()
-        _pending.extend(rows)
-        full = len(_pending) >= settings.PRIVACY_ACCESS_LOG_BATCH
-    if full:
-        flush()
+    fixed = {
+        "school": membership.school_id,
+        "user": request.user.pk,
+        "roles": role_keys(membership, roles),
+        "kind": kind,
+        "at": connection.ops.adapt_datetimefield_value(timezone.now()),
+    }
+    found, subjects = subjects_of(membership.school_id, url_kwargs)
+    if connection.in_atomic_block:
+        with transaction.atomic():  # a failed insert must not spoil a surrounding transaction
+            _insert(fixed, found, subjects)
+    else:  # the usual case after the response: one INSERT in autocommit, no savepoint
+        _insert(fixed, found, subjects)

@@ -3,7 +3,8 @@ the parent and each child with gezag, as JSON and as a readable HTML page, in on
 
 Results come through `results.visibility`, so the parent gets exactly what the portal
 may show them. Other families never appear: every part starts from the parent's own
-guardian records and the children linked to them with gezag.
+guardian records and the children linked to them with gezag, by foreign key; the one
+exception, mail still waiting in the outbox, is matched on the exact address.
 """
 
 from __future__ import annotations
@@ -166,13 +167,17 @@ def _notifications(user, guardians) -> list[dict]:
         }
         for item in items
     ]
+    # The outbox has no link to an account, only the address a mail was rendered for
+    # (from the account or a guardian record, unchanged). Compared exactly as stored:
+    # case folding or other normalising would let another family's look-alike address
+    # (a Kelvin sign K, a long s) match the parent's.
     known = [user.email, *guardians.values_list("email", flat=True)]
-    addresses = {address.casefold() for address in known if address}
+    addresses = {address for address in known if address}
     waiting = OutgoingMail.objects.filter(
         state__in=[OutgoingMail.State.QUEUED, OutgoingMail.State.SENDING]
     ).only("template", "created_at", "state", "message")
     for mail in waiting:
-        recipients = {str(to).casefold() for to in mail.message.get("to", [])}
+        recipients = {str(to) for to in mail.message.get("to", [])}
         if recipients & addresses:
             subject = mail.message.get("subject", "")
             sent.append({"at": mail.created_at, "subject": subject, "state": mail.state})

@@ -39,7 +39,7 @@ class Entry:
 
 
 def log_since(policy: PrivacySettings) -> datetime:
-    return timezone.now() - timedelta(days=round(policy.log_months * 30.44))
+    return timezone.now() - timedelta(days=round(policy.log_term.value * 30.44))
 
 
 def _roles(keys: str) -> str:

@@ -3,13 +3,16 @@ each school's privacy settings (retention, who to ask) and a parent's data expor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from ouderportaal.core.models import Guardian, School, Student
+from ouderportaal.core.models import Board, Guardian, School, Student
 
 
 class DataKind(models.TextChoices):
@@ -55,8 +58,54 @@ def _years(low, high):
     return [MinValueValidator(low), MaxValueValidator(high)]
 
 
+# The portal's terms for a school whose board and the school itself set none.
+DEFAULT_TERMS = {"pupil_years": 2, "log_months": 24}
+PUPIL_YEARS = (1, 10)
+LOG_MONTHS = (6, 84)
+
+
+class TermSource(models.TextChoices):
+    """Where a school's retention term comes from."""
+
+    SCHOOL = "school", _("the school's own term")
+    BOARD = "board", _("the school board's term")
+    DEFAULT = "default", _("the portal's default term")
+
+
+@dataclass(frozen=True)
+class Term:
+    value: int
+    source: TermSource
+
+
+class BoardPrivacySettings(models.Model):
+    """A school board's retention terms: its schools follow them unless a school sets
+    its own. Set by the installation's superusers (Django admin): the portal has no
+    role at board level; the back office shows them read-only."""
+
+    board = models.OneToOneField(Board, on_delete=models.CASCADE, related_name="privacy")
+    pupil_years = models.PositiveSmallIntegerField(
+        _("years to keep a pupil's data after leaving"),
+        default=DEFAULT_TERMS["pupil_years"],
+        validators=_years(*PUPIL_YEARS),
+    )
+    log_months = models.PositiveSmallIntegerField(
+        _("months to keep the access log and audit trail"),
+        default=DEFAULT_TERMS["log_months"],
+        validators=_years(*LOG_MONTHS),
+    )
+
+    class Meta:
+        verbose_name = _("school board's retention terms")
+        verbose_name_plural = _("school boards' retention terms")
+
+    def __str__(self) -> str:
+        return str(self.board)
+
+
 class PrivacySettings(models.Model):
-    """A school's privacy choices; a school without a row uses the defaults."""
+    """A school's privacy choices; a school without a row uses the defaults. A term
+    left empty follows the school board's (BoardPrivacySettings), or the portal's."""
 
     school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="privacy")
     show_staff_names = models.BooleanField(
@@ -66,14 +115,17 @@ class PrivacySettings(models.Model):
     )
     pupil_years = models.PositiveSmallIntegerField(
         _("years to keep a pupil's data after leaving"),
-        default=2,
-        validators=_years(1, 10),
-        help_text=_("Two years unless the school's own policy says otherwise."),
+        null=True,
+        blank=True,
+        validators=_years(*PUPIL_YEARS),
+        help_text=_("Empty: the school board's term (two years unless the board sets another)."),
     )
     log_months = models.PositiveSmallIntegerField(
         _("months to keep the access log and audit trail"),
-        default=24,
-        validators=_years(6, 84),
+        null=True,
+        blank=True,
+        validators=_years(*LOG_MONTHS),
+        help_text=_("Empty: the school board's term."),
     )
     officer_name = models.CharField(_("privacy officer (FG)"), max_length=200, blank=True)
     officer_email = models.EmailField(_("privacy officer's e-mail address"), blank=True)
@@ -89,6 +141,27 @@ class PrivacySettings(models.Model):
     def of(cls, school) -> PrivacySettings:
         """The school's settings, or the defaults (unsaved) when it has none."""
         return cls.objects.filter(school=school).first() or cls(school=school)
+
+    @cached_property
+    def board_terms(self) -> BoardPrivacySettings | None:
+        return BoardPrivacySettings.objects.filter(board_id=self.school.board_id).first()
+
+    def term(self, name: str) -> Term:
+        """The term in effect ("pupil_years" or "log_months") and where it comes from."""
+        own = getattr(self, name)
+        if own is not None:
+            return Term(own, TermSource.SCHOOL)
+        if self.board_terms is not None:
+            return Term(getattr(self.board_terms, name), TermSource.BOARD)
+        return Term(DEFAULT_TERMS[name], TermSource.DEFAULT)
+
+    @property
+    def pupil_term(self) -> Term:
+        return self.term("pupil_years")
+
+    @property
+    def log_term(self) -> Term:
+        return self.term("log_months")
 
 
 class DataExport(models.Model):

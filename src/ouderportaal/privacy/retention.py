@@ -1,10 +1,11 @@
 """Deleting what the portal may no longer keep (`ouderportaal apply-retention`).
 
-Per school (its privacy settings, or the defaults): pupils who left more than
-`pupil_years` ago, with their results, links, change requests, appointment requests
-and access log; their guardians who have no other pupil left, and those guardians'
+Per school, with the terms in effect there (the school's own, else its board's, else
+the portal's defaults; `PrivacySettings.term`): pupils who left more than the pupil
+term ago, with their results, links, change requests, appointment requests and access
+log; their guardians who have no other pupil left, and those guardians'
 accounts when no other school or role uses them; the access log and audit trail older
-than `log_months`. Installation-wide: failed logins, expired sessions, sent or failed
+than the log term. Installation-wide: failed logins, expired sessions, sent or failed
 outbox rows, form tokens and finished data exports after their terms (settings).
 
 Everything runs in one transaction; a dry run rolls it back, so its counts are exactly
@@ -31,9 +32,13 @@ from ouderportaal.core.models import (
     School,
     Student,
 )
-from ouderportaal.privacy.models import DataExport, PrivacySettings, RetentionRun, StaffRead
-
-DEFAULT_LOG_MONTHS = PrivacySettings._meta.get_field("log_months").default
+from ouderportaal.privacy.models import (
+    DEFAULT_TERMS,
+    DataExport,
+    PrivacySettings,
+    RetentionRun,
+    StaffRead,
+)
 
 
 def years_before(day: date, years: int) -> date:
@@ -60,7 +65,7 @@ def _delete_results(pupils, counts: Counter) -> None:
 
 
 def _delete_pupils(school, policy, today, counts: Counter) -> None:
-    cutoff = years_before(today, policy.pupil_years)
+    cutoff = years_before(today, policy.pupil_term.value)
     pupils = Student.objects.filter(school=school, left_on__lt=cutoff)
     if not pupils.exists():
         return
@@ -86,7 +91,7 @@ def _delete_pupils(school, policy, today, counts: Counter) -> None:
 
 
 def _delete_logs(school, policy, now, counts: Counter) -> None:
-    cutoff = months_before(now, policy.log_months)
+    cutoff = months_before(now, policy.log_term.value)
     counts["access_log"] += StaffRead.objects.filter(school=school, at__lt=cutoff).delete()[0]
     counts["audit_events"] += AuditEvent.objects.filter(school=school, at__lt=cutoff).delete()[0]
 
@@ -96,7 +101,7 @@ def _delete_installation_wide(now, counts: Counter) -> None:
 
     days = timedelta(days=1)
     counts["audit_events"] += AuditEvent.objects.filter(
-        school=None, at__lt=months_before(now, DEFAULT_LOG_MONTHS)
+        school=None, at__lt=months_before(now, DEFAULT_TERMS["log_months"])
     ).delete()[0]
     counts["login_failures"] += LoginFailure.objects.filter(
         at__lt=now - days * settings.PRIVACY_LOGIN_FAILURE_DAYS
@@ -118,7 +123,7 @@ def apply_retention(*, dry_run: bool = False) -> dict[str, int]:
     today = timezone.localdate()
     counts: Counter = Counter()
     with transaction.atomic():
-        for school in School.objects.order_by("pk"):
+        for school in School.objects.select_related("board").order_by("pk"):
             policy = PrivacySettings.of(school)
             _delete_pupils(school, policy, today, counts)
             _delete_logs(school, policy, now, counts)

@@ -31,3 +31,28 @@ def save_settings(form, *, actor):
             new=after,
         )
     return policy
+
+
+BOARD_FIELDS = ["pupil_years", "log_months"]
+
+
+def save_board_terms(terms, *, actor):
+    """Save a school board's retention terms (Django admin, superusers) and record the
+    old and the new values; the board's schools without their own term follow them."""
+    with transaction.atomic():
+        before_save = (
+            type(terms).objects.select_for_update().get(pk=terms.pk)
+            if terms.pk
+            else type(terms)(board=terms.board)
+        )
+        old = audit.values_of(before_save, BOARD_FIELDS)
+        terms.save()
+        before, after = audit.changed(old, audit.values_of(terms, BOARD_FIELDS))
+        audit.record(
+            "privacy.board_terms.changed",
+            actor=actor,
+            obj=terms,
+            old=before,
+            new=after,
+        )
+    return terms

@@ -32,7 +32,13 @@ def settings_view(request, membership):
     return render(
         request,
         "privacy/staff/settings.html",
-        {"membership": membership, "section": "privacy", "form": form},
+        {
+            "membership": membership,
+            "section": "privacy",
+            "form": form,
+            # The terms in effect as saved (a term left empty follows the board).
+            "terms": _policy(membership) if form.is_bound else policy,
+        },
     )
 
 
