@@ -9,6 +9,8 @@ school (core.demo: full groups, two school years of results), so tables and char
 have the size a school really has.
 
 Per persona: one browser context, logged in by session cookie, one tab for all pages.
+A page for everyone logged in (profile, password, ...) is walked by the parent and the
+school administrator only; the narrower staff roles see the same page there.
 A GET that answers 405 (the page is a POST) or with a file is not a page to look at; any
 other answer that is not a page fails, unless it is listed in NOT_WALKED with a reason.
 """
@@ -43,11 +45,14 @@ DESKTOP = {"width": 1280, "height": 800}
 PERSONAS = {
     "anonymous": None,
     "parent": "JdeVries",  # gezag over Sanne and Thijs
-    "staff": "directie.ark",  # every role: school administrator and portal manager
-    "portal_manager": "portaalbeheer.ark",
+    # The school administrator: portal manager, administration and teacher at once, so
+    # every staff page; then the two narrower roles, whose menus and pages differ.
+    "staff": "directie.ark",
     "administration": "administratie.ark",
     "teacher": None,  # the teacher of the parent's child's group (see _demo_world)
 }
+
+NARROW_ROLES = {"administration", "teacher"}
 
 # Pages that are not walked although the persona may GET them, and why.
 NOT_WALKED = {
@@ -72,6 +77,15 @@ PAGE_CHECKS = """() => {
     skipLink: !!first && first.classList.contains("skip-link")
       && first.getAttribute("href") === "#main" && !!main && main.tagName === "MAIN",
   };
+}"""
+
+
+# On the first page of each persona: the first Tab shows the skip link, with a focus ring.
+FOCUS_CHECK = """() => {
+  const link = document.activeElement;
+  const r = link.getBoundingClientRect(), style = getComputedStyle(link);
+  const ring = style.outlineStyle !== "none" || style.boxShadow !== "none";
+  return link.classList.contains("skip-link") && r.left >= 0 && r.top >= 0 && r.width > 0 && ring;
 }"""
 
 
@@ -163,6 +177,8 @@ def _pages(persona, side):
             continue
         if persona != "anonymous" and rule == "public":
             continue  # walked once, by the anonymous visitor
+        if persona in NARROW_ROLES and rule == "logged-in":
+            continue  # walked by the parent and the school administrator
         if not expected_allowed(rule, roles, persona, name) or name in NOT_WALKED:
             continue
         own_kwargs, _foreign = targets(name, pattern, rule, world)
@@ -203,6 +219,10 @@ def _walk(page, persona, side, live_server, walked, failures):
             failures.append(f"{where}: {checks['width']} px wide at {PHONE['width']} px")
         if not checks["skipLink"]:
             failures.append(f"{where}: no skip link to <main> first")
+        if len(seen) == 1:
+            page.keyboard.press("Tab")
+            if not page.evaluate(FOCUS_CHECK):
+                failures.append(f"{where}: the first Tab does not show the skip link")
         failures.extend(f"{where} @360: {v}" for v in axe_violations(page))
         page.set_viewport_size(DESKTOP)
         failures.extend(f"{where} @1280: {v}" for v in axe_violations(page))
