@@ -33,7 +33,7 @@ from ouderportaal.core.demo import build_demo
 from ouderportaal.core.models import Guardian, School
 from ouderportaal.helpdesk.models import AppointmentRequest, Document, HelpPage
 from ouderportaal.imports.models import ImportRun
-from ouderportaal.results.models import MethodTest
+from ouderportaal.results.models import CitoImport, MethodTest
 from ouderportaal.schoolcontrol.models import ClosedPeriod, Release
 from tests.browser.conftest import PHONE, axe_violations
 from tests.permissions.world import Side
@@ -115,6 +115,8 @@ def _demo_world():
         base_url="http://testserver/",
     )
     AccountMailItem.objects.create(batch=batch, guardian=guardian)
+    # Shown in lists rather than named by a URL: an earlier Cito import.
+    CitoImport.objects.create(school=school, filename="cito-m5.csv", sha256="0" * 64, created=12)
     objects = {
         "batch": batch,
         "help_page": HelpPage.objects.create(
