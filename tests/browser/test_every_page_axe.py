@@ -28,9 +28,10 @@ from django.utils import timezone
 
 from ouderportaal.accounts.models import AccountMailBatch, AccountMailItem, Passkey
 from ouderportaal.changerequests.models import ChangeRequest
+from ouderportaal.core import branding
 from ouderportaal.core.access import visible_students
 from ouderportaal.core.demo import build_demo
-from ouderportaal.core.models import Guardian, School
+from ouderportaal.core.models import Guardian, School, SchoolBranding
 from ouderportaal.helpdesk.models import AppointmentRequest, Document, HelpPage
 from ouderportaal.imports.models import ImportRun
 from ouderportaal.results.models import CitoImport, MethodTest
@@ -97,7 +98,8 @@ class Walked:
 
 
 def _demo_world():
-    """The demo school De Ark, with one of each object a URL names that the demo lacks."""
+    """The demo school De Ark in its own colour, with one of each object a URL names that
+    the demo lacks."""
     build_demo()
     users = get_user_model().objects
     school = School.objects.get(slug="de-ark")
@@ -115,6 +117,11 @@ def _demo_world():
         base_url="http://testserver/",
     )
     AccountMailItem.objects.create(batch=batch, guardian=guardian)
+    # The school's own colour: the lightest orange the portal accepts, so that contrast
+    # is checked at the limit on every page of the school.
+    accent = branding.usable_shade("#ff8800")
+    assert branding.check_accent(accent) == (accent, "")
+    SchoolBranding.objects.create(school=school, accent_colour=accent, version=1)
     # Shown in lists rather than named by a URL: an earlier Cito import.
     CitoImport.objects.create(school=school, filename="cito-m5.csv", sha256="0" * 64, created=12)
     objects = {
