@@ -17,8 +17,11 @@ other answer that is not a page fails, unless it is listed in NOT_WALKED with a 
 
 from __future__ import annotations
 
+import os
 import time
+from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -237,8 +240,31 @@ def _walk(page, persona, side, live_server, walked, failures):
         failures.extend(f"{where} @1280: {v}" for v in axe_violations(page))
 
 
+def _browser_cpu_seconds() -> float:
+    """CPU time used so far by this process's descendants (Chromium and Playwright's
+    driver), read from /proc: they are not reaped by this process, so its rusage leaves
+    them out. A process that ended (a closed tab's renderer) counts in its parent's
+    children time. 0 where there is no /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children, used = defaultdict(list), {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        children[int(fields[1])].append(int(entry.name))
+        used[int(entry.name)] = sum(int(value) for value in fields[11:15]) / ticks
+    total, parents = 0.0, [os.getpid()]
+    while parents:
+        for child in children[parents.pop()]:
+            total += used[child]
+            parents.append(child)
+    return total
+
+
 def test_every_page_passes_axe_at_phone_and_desktop_width(browser, live_server):
     started = time.perf_counter()
+    cpu_here, cpu_browser = time.process_time(), _browser_cpu_seconds()
     side, logins = _demo_world()
     walked: list[Walked] = []
     failures: list[str] = []
@@ -251,7 +277,12 @@ def test_every_page_passes_axe_at_phone_and_desktop_width(browser, live_server):
         _walk(page, persona, side, live_server, walked, failures)
         context.close()
     elapsed = time.perf_counter() - started
-    print(f"\nwalked {len(walked)} pages in {elapsed:.0f} s")
+    cpu_here = time.process_time() - cpu_here
+    cpu_browser = _browser_cpu_seconds() - cpu_browser
+    print(
+        f"\nwalked {len(walked)} pages in {elapsed:.0f} s; CPU: {cpu_here:.0f} s for the test "
+        f"and the live server, {cpu_browser:.0f} s for Chromium"
+    )
     for persona in PERSONAS:
         names = sorted({w.name for w in walked if w.persona == persona})
         print(f"{persona} ({len(names)}): {', '.join(names)}")
