@@ -5,18 +5,17 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, staff_log_in
-from tests.browser.test_results_phone import _strict_axe
 from tests.factories import PASSWORD
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_manager_sets_the_colour_and_pages_stay_accessible(page, world, width):
+def test_manager_sets_the_colour_and_pages_stay_accessible(page, axe, world, width):
     page.set_viewport_size({"width": width, "height": 800})
     staff_log_in(page, world.staff)
     page.goto(f"/beheer/{world.school.slug}/")
     expect(page.get_by_role("heading", name="Te doen")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") == width
-    _strict_axe(page)
+    axe(page)
 
     page.get_by_text("Portaal", exact=True).click()  # opens the section (<details>)
     page.get_by_role("link", name="Portaalinstellingen").click()
@@ -25,22 +24,22 @@ def test_manager_sets_the_colour_and_pages_stay_accessible(page, world, width):
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("te moeilijk te lezen")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") == width
-    _strict_axe(page)
+    axe(page)
     page.get_by_label("Accentkleur").fill("#0b5d3b")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("De huisstijl van de school is opgeslagen.")).to_be_visible()
     header = page.locator(".site-header")
     expect(header).to_have_css("background-color", "rgb(11, 93, 59)")
-    _strict_axe(page)
+    axe(page)
 
 
-def test_parent_sees_the_school_colour_from_the_login_link(page, world):
+def test_parent_sees_the_school_colour_from_the_login_link(page, axe, world):
     from ouderportaal.core.models import SchoolBranding
 
     SchoolBranding.objects.create(school=world.school, accent_colour="#0b5d3b", version=1)
     page.goto(f"/account/inloggen/?school={world.school.slug}")
     expect(page.get_by_text("Het ouderportaal van KBS De Ark")).to_be_visible()
     expect(page.locator(".site-header")).to_have_css("background-color", "rgb(11, 93, 59)")
-    _strict_axe(page)
+    axe(page)
     log_in(page, "JdeVries", PASSWORD)
     expect(page.locator(".site-header")).to_have_css("background-color", "rgb(11, 93, 59)")

@@ -32,10 +32,13 @@ def _png(size=(300, 200), colour=(200, 30, 30), kind="PNG") -> bytes:
 
 def test_contrast_follows_wcag():
     assert round(branding.contrast("#000000", "#ffffff"), 1) == 21.0
-    # #767676 is the lightest grey with 4.5:1 on white; #777777 just misses it.
-    assert branding.check_accent("#767676") == ("#767676", "")
-    colour, reason = branding.check_accent("#777777")
+    # Links in the accent colour stand on the light grey of the footer and table
+    # headers too: #707070 is the lightest grey with 4.5:1 there; #717171 just misses it.
+    assert branding.check_accent("#707070") == ("#707070", "")
+    colour, reason = branding.check_accent("#717171")
     assert colour is None and reason
+    # #767676 has 4.5:1 on white but not on that grey.
+    assert branding.check_accent("#767676")[0] is None
     assert branding.check_accent("1D4F91") == ("#1d4f91", "")
     shade = branding.darker_shade("#ffcc00")
     assert branding.contrast(shade, "#ffffff") >= 4.5
@@ -74,8 +77,10 @@ def test_a_light_colour_is_refused_with_the_reason_and_a_shade_that_works(client
     assert response.status_code == 200
     text = response.text
     assert "te moeilijk te lezen" in text
-    assert "1,5 op 1" in text
-    assert branding.darker_shade("#ffcc00") in text
+    assert "1,4 op 1" in text
+    shade = branding.usable_shade("#ffcc00")
+    assert shade in text
+    assert branding.check_accent(shade) == (shade, "")
     assert snapshot() == before
 
 
@@ -174,3 +179,13 @@ def test_only_the_portal_manager_changes_the_look(client, world):
     client.force_login(world.teacher)
     assert client.post(_url(world), {"accent_colour": "#0b5d3b"}).status_code == 404
     assert not SchoolBranding.objects.exists()
+
+
+def test_a_colour_saved_under_the_white_only_rule_is_darkened_where_pages_use_it(client, world):
+    """Before the light-grey backgrounds counted, #b56000 (4.5:1 on white only) passed."""
+    SchoolBranding.objects.create(school=world.school, accent_colour="#b56000", version=1)
+    client.force_login(world.parent)
+    css = client.get(reverse("school_css", kwargs={"school": world.school.slug})).text
+    shade = branding.usable_shade("#b56000")
+    assert f"--accent: {shade};" in css
+    assert branding.contrast(shade, "#f3f5f8") >= 4.5

@@ -1,8 +1,11 @@
 """A school's own look: logo, accent colour, app icons and the web app manifest.
 
 The accent colour is the header's background with white text and the colour of links on
-white, so it must reach WCAG AA contrast (4.5:1) against white. A colour that does not is
-refused with the contrast it has and a darker shade of the same colour that works.
+the portal's light backgrounds (white, the light grey of the footer and table headers,
+the pale yellow of notices), so it must reach WCAG AA contrast (4.5:1) against the
+darkest of those. A colour that does not is refused with the contrast it has and a
+darker shade of the same colour that works; a colour saved before this rule is darkened
+to that shade when pages are drawn.
 
 A logo is accepted when Pillow reads it as a PNG, JPEG or WebP image (the content
 decides, not the name) of reasonable dimensions; the portal keeps its own re-encoded PNG
@@ -23,6 +26,9 @@ from django.utils.translation import gettext as _
 
 DEFAULT_ACCENT = "#1d4f91"
 WHITE = "#ffffff"
+# The light backgrounds the accent colour is drawn on (core/static/core/portal.css:
+# --paper, --soft, --notice); white text on the accent is covered by the same check.
+LIGHT_BACKGROUNDS = (WHITE, "#f3f5f8", "#fff4d6")
 MIN_CONTRAST = 4.5
 LOGO_MAX_MB = 2
 LOGO_MAX_SIDE = 512
@@ -88,6 +94,19 @@ def darker_shade(colour: str, against: str = WHITE, minimum: float = MIN_CONTRAS
     return best
 
 
+def _darkest_background() -> str:
+    return min(LIGHT_BACKGROUNDS, key=relative_luminance)
+
+
+def usable_shade(colour: str) -> str:
+    """`colour` when it reads well on every light background, else its lightest shade
+    that does."""
+    darkest = _darkest_background()
+    if contrast(colour, darkest) >= MIN_CONTRAST:
+        return colour
+    return darker_shade(colour, against=darkest)
+
+
 def check_accent(value: str) -> tuple[str | None, str]:
     """(the colour, "") when it can be used; (None, reason) when not.
 
@@ -96,16 +115,16 @@ def check_accent(value: str) -> tuple[str | None, str]:
     colour = parse_colour(value)
     if colour is None:
         return None, _("Give the colour as a hex code such as #1d4f91.")
-    ratio = contrast(colour, WHITE)
+    ratio = contrast(colour, _darkest_background())
     if ratio < MIN_CONTRAST:
         return None, _(
-            "White text on %(colour)s is too hard to read: the contrast is %(ratio)s to 1 "
-            "and must be at least 4.5 to 1 (WCAG AA). A darker shade of the same colour "
-            "that works: %(suggestion)s."
+            "Text in %(colour)s is too hard to read: on the portal's light grey background "
+            "the contrast is %(ratio)s to 1 and must be at least 4.5 to 1 (WCAG AA). A "
+            "darker shade of the same colour that works: %(suggestion)s."
         ) % {
             "colour": colour,
             "ratio": f"{ratio:.1f}".replace(".", ","),
-            "suggestion": darker_shade(colour),
+            "suggestion": usable_shade(colour),
         }
     return colour, ""
 
@@ -185,7 +204,8 @@ def branding_of(school):
 
 def accent_of(school) -> str:
     branding = branding_of(school)
-    return (branding.accent_colour if branding else "") or DEFAULT_ACCENT
+    colour = branding.accent_colour if branding else ""
+    return usable_shade(colour) if colour else DEFAULT_ACCENT
 
 
 def school_for_request(request):
