@@ -163,61 +163,50 @@ def audit_effects(school, at=None) -> int:
     so it is recorded once however often this runs.
     """
     at = at or timezone.now()
-    count = 0
-    due_releases = Release.objects.filter(
+    releases = Release.objects.filter(
         school=school, release_at__lte=at, effect_recorded_at__isnull=True
     ).select_related("school_year", "group")
-    for release in due_releases:
-        with transaction.atomic():
-            claimed = Release.objects.filter(pk=release.pk, effect_recorded_at__isnull=True).update(
-                effect_recorded_at=at
-            )
-            if claimed:
-                event = record(
-                    "schoolcontrol.release.took_effect",
-                    school=school,
-                    obj=release,
-                    new=release.as_audit(),
-                )
-                event.at = release.release_at
-                event.save(update_fields=["at"])
-                count += 1
     # A closed period that started (and has not ended yet: a closure that is over is
     # not announced any more).
     started = ClosedPeriod.objects.filter(
         school=school, starts_at__lte=at, ends_at__gt=at, start_recorded_at__isnull=True
     )
-    for period in started:
-        with transaction.atomic():
-            claimed = ClosedPeriod.objects.filter(
-                pk=period.pk, start_recorded_at__isnull=True
-            ).update(start_recorded_at=at)
-            if claimed:
-                event = record(
-                    "schoolcontrol.period.started",
-                    school=school,
-                    obj=period,
-                    new=period.as_audit(),
-                )
-                event.at = period.starts_at
-                event.save(update_fields=["at"])
-                count += 1
     ended = ClosedPeriod.objects.filter(
         school=school, ends_at__lte=at, end_recorded_at__isnull=True
     )
-    for period in ended:
+    return (
+        _record_once(
+            releases,
+            "effect_recorded_at",
+            "schoolcontrol.release.took_effect",
+            "release_at",
+            school,
+            at,
+        )
+        + _record_once(
+            started, "start_recorded_at", "schoolcontrol.period.started", "starts_at", school, at
+        )
+        + _record_once(
+            ended, "end_recorded_at", "schoolcontrol.period.ended", "ends_at", school, at
+        )
+    )
+
+
+def _record_once(rows, claim_field: str, action: str, moment_field: str, school, at) -> int:
+    """Record `action` for each row whose `claim_field` is still empty, claiming it with a
+    conditional update first (so a second run records nothing); the event carries the
+    row's own moment. Returns how many were recorded."""
+    count = 0
+    for row in rows:
         with transaction.atomic():
-            claimed = ClosedPeriod.objects.filter(
-                pk=period.pk, end_recorded_at__isnull=True
-            ).update(end_recorded_at=at)
+            claimed = (
+                type(row)
+                .objects.filter(pk=row.pk, **{f"{claim_field}__isnull": True})
+                .update(**{claim_field: at})
+            )
             if claimed:
-                event = record(
-                    "schoolcontrol.period.ended",
-                    school=school,
-                    obj=period,
-                    new=period.as_audit(),
-                )
-                event.at = period.ends_at
+                event = record(action, school=school, obj=row, new=row.as_audit())
+                event.at = getattr(row, moment_field)
                 event.save(update_fields=["at"])
                 count += 1
     return count
