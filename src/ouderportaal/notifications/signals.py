@@ -6,40 +6,23 @@ records no event and mails nothing.
 
 from __future__ import annotations
 
+from django.apps import apps
+
 from ouderportaal.notifications import services
 from ouderportaal.notifications.models import Kind
 
 
-def _release(event):
-    from ouderportaal.schoolcontrol.models import Release
+def _about(model_label: str, service):
+    """A handler that loads the event's object (with its school) and hands it to
+    `service`; an object deleted since is skipped."""
 
-    release = Release.objects.filter(pk=event.object_id).select_related("school").first()
-    if release is not None:
-        services.release_took_effect(release)
+    def handle(event):
+        model = apps.get_model(model_label)
+        found = model.objects.filter(pk=event.object_id).select_related("school").first()
+        if found is not None:
+            service(found)
 
-
-def _period(event):
-    from ouderportaal.schoolcontrol.models import ClosedPeriod
-
-    period = ClosedPeriod.objects.filter(pk=event.object_id).select_related("school").first()
-    if period is not None:
-        services.period_ended(period)
-
-
-def _period_started(event):
-    from ouderportaal.schoolcontrol.models import ClosedPeriod
-
-    period = ClosedPeriod.objects.filter(pk=event.object_id).select_related("school").first()
-    if period is not None:
-        services.period_started(period)
-
-
-def _method_result(event):
-    from ouderportaal.results.models import MethodResult
-
-    result = MethodResult.objects.filter(pk=event.object_id).select_related("school").first()
-    if result is not None:
-        services.method_result_entered(result)
+    return handle
 
 
 def _decided(event):
@@ -75,11 +58,13 @@ def _document(event):
 
 
 HANDLERS = {
-    "schoolcontrol.release.took_effect": _release,
-    "schoolcontrol.period.ended": _period,
-    "schoolcontrol.period.started": _period_started,
-    "results.method.entered": _method_result,
-    "results.method.corrected": _method_result,
+    "schoolcontrol.release.took_effect": _about(
+        "schoolcontrol.Release", services.release_took_effect
+    ),
+    "schoolcontrol.period.ended": _about("schoolcontrol.ClosedPeriod", services.period_ended),
+    "schoolcontrol.period.started": _about("schoolcontrol.ClosedPeriod", services.period_started),
+    "results.method.entered": _about("results.MethodResult", services.method_result_entered),
+    "results.method.corrected": _about("results.MethodResult", services.method_result_entered),
     "changerequest.decided": _decided,
     "helpdesk.appointment.answered": _appointment,
     "helpdesk.document.uploaded": _document,
