@@ -105,6 +105,16 @@ TEMPLATES = [
 ]
 
 # Database: SQLite in the data directory unless DATABASE_URL says otherwise.
+# The per-process cache keeps each school's rules (core.schoolcache: three entries a
+# school). Django's default holds 300 entries, which a board with more than a hundred
+# schools would keep evicting and rebuilding; the entries are small.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
+
 # Connections stay open between requests (opening one costs more than a whole page) and
 # are checked before their first use in a request, so a restarted server is no error.
 _default_db = f"sqlite:///{DATA_DIR / 'ouderportaal.sqlite3'}"
