@@ -218,16 +218,17 @@ def test_general_page_shows_pending_change_beside_the_schools_data(world, client
     assert "Wijziging doorgeven" in html
 
 
-# Every page: session, user and staff menu (3); child pages also the child check with the
-# school's look (1); the school's gate decides on its kept rules (core.schoolcache).
+# Every page: session and user (2; the staff menu is kept in the session for a minute);
+# child pages also the child check with the school's look (1); the school's gate
+# decides on its kept rules (core.schoolcache).
 # Read within a minute of the last write of the session: no session save.
 PARENT_PAGES = {
     # + requests, their items (prefetch), and marking its decided requests seen
-    "changerequests:child_requests": 7,
+    "changerequests:child_requests": 6,
     # + requests, their items (prefetch), and the gate of the one school involved
-    "changerequests:my_requests": 6,
+    "changerequests:my_requests": 5,
     # the portal's own queries + one for the parent's pending changes
-    "portal:general": 8,
+    "portal:general": 7,
 }
 
 

@@ -112,14 +112,15 @@ def test_child_page_query_count_does_not_grow(db, client, django_assert_num_quer
 
 
 # A later visit (the session was saved and the schools' rules were read on the first).
-# Home: session, user, children (with their schools' look), teachers (one prefetch),
-# staff menu, the schools' help links, unseen notifications; closed periods, releases and
-# closed modules come from the schools' kept rules (core.schoolcache).
-EXPECTED_HOME_QUERIES = 7
+# Home: session, user, children (with their schools' look and whether the parent has read
+# each school's vision), teachers (one prefetch), unseen notifications; closed periods,
+# releases, closed modules and whether a school asks to read its vision come from the
+# schools' kept data (core.schoolcache); the staff menu from the session.
+EXPECTED_HOME_QUERIES = 5
 # Child page: session, user, the child (with the school's look), own guardian records, own
-# pending change requests, teachers, staff menu, guardians; the gate decides on the
-# school's kept rules.
-EXPECTED_CHILD_QUERIES = 8
+# pending change requests, teachers, guardians; the gate decides on the school's kept
+# rules, the staff menu comes from the session.
+EXPECTED_CHILD_QUERIES = 7
 
 
 def test_staff_without_children_get_no_children(world, client):

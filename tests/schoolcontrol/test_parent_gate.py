@@ -207,9 +207,10 @@ def test_home_page_query_count_with_a_closed_school_does_not_grow(db, client):
         with CaptureQueriesContext(connection) as changed_page:
             text = client.get(reverse("portal:home")).content.decode()
         assert text.count("Gesloten voor de rapporten.") == size
-        # The changed school's rules are read again once (three queries), then kept:
-        # the closed school's message comes with them.
-        assert len(changed_page) == len(open_page) + 3
+        # The changed school's kept data is read again once (its rules: three queries;
+        # whether it asks parents to read its vision: one), then kept: the closed
+        # school's message comes with them.
+        assert len(changed_page) == len(open_page) + 4
         with CaptureQueriesContext(connection) as closed_page:
             text = client.get(reverse("portal:home")).content.decode()
         assert text.count("Gesloten voor de rapporten.") == size

@@ -7,6 +7,10 @@ class HelpdeskConfig(AppConfig):
     label = "helpdesk"
 
     def ready(self):
+        from ouderportaal.core.schoolcache import versioned_by_school
+        from ouderportaal.helpdesk.models import SchoolRules
+
+        versioned_by_school(SchoolRules)  # whether it asks parents to read: services.py
         from ouderportaal.core.navigation import register_work_items
         from ouderportaal.helpdesk.worklist import work_items
 

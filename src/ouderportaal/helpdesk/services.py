@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from ouderportaal.core.access import active_memberships, visible_students
 from ouderportaal.core.models import School
+from ouderportaal.core.schoolcache import school_data
 from ouderportaal.helpdesk.defaults import Topic, default_rules, default_topics
 from ouderportaal.helpdesk.formatting import plain_text, sanitize
 from ouderportaal.helpdesk.models import Document, HelpPage, RulesAcknowledgement, SchoolRules
@@ -74,15 +75,31 @@ def documents_for(user, school: School) -> QuerySet[Document]:
     return documents.filter(audience=Document.Audience.PUBLIC)
 
 
-def parent_schools(user) -> QuerySet[School]:
-    """The schools of a parent's visible children, with what the home page needs."""
-    return (
-        School.objects.filter(pk__in=visible_students(user).values("school_id"))
-        .annotate(
-            rules_read=Exists(
-                RulesAcknowledgement.objects.filter(school=OuterRef("pk"), user=user)
-            ),
-            rules_ask=Exists(SchoolRules.objects.filter(school=OuterRef("pk"), ask_to_read=True)),
+def with_rules_read(children: QuerySet, user) -> QuerySet:
+    """A parent's children, each with `rules_read`: whether the parent has marked the
+    vision of the child's school as read (for the home page, in the children's query)."""
+    return children.annotate(
+        rules_read=Exists(
+            RulesAcknowledgement.objects.filter(school=OuterRef("school_id"), user=user)
         )
-        .order_by("name")
     )
+
+
+def _asks_to_read(school) -> bool:
+    return SchoolRules.objects.filter(school=school, ask_to_read=True).exists()
+
+
+def asks_to_read(school) -> bool:
+    """Whether the school asks parents to read its vision (kept per school version)."""
+    return school_data(school, "helpdesk.asks_to_read", _asks_to_read)
+
+
+def home_schools(children) -> list[dict]:
+    """The schools of the children on a parent's home page (from `with_rules_read`),
+    each with whether it still asks this parent to read its vision."""
+    schools = {}
+    for child in children:
+        entry = schools.setdefault(child.school_id, {"school": child.school, "ask": False})
+        if not child.rules_read and asks_to_read(child.school):
+            entry["ask"] = True
+    return sorted(schools.values(), key=lambda entry: entry["school"].name)

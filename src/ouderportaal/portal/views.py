@@ -10,6 +10,7 @@ from ouderportaal.changerequests.services import pending_for_general_page
 from ouderportaal.core import branding
 from ouderportaal.core.access import child_view, parent_view, visible_students
 from ouderportaal.core.models import Guardian, GuardianLink, StaffMember
+from ouderportaal.helpdesk.services import with_rules_read
 from ouderportaal.notifications.services import unseen_for
 from ouderportaal.schoolcontrol.gates import active_closed_periods, school_rules
 
@@ -24,7 +25,7 @@ def _teachers_prefetch():
 @parent_view
 def home(request):
     children = list(
-        visible_students(request.user)
+        with_rules_read(visible_students(request.user), request.user)
         .select_related("school", "school__branding", "group")
         .defer("school__branding__logo")
         .prefetch_related(_teachers_prefetch())
