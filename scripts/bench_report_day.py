@@ -45,6 +45,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 MARKER_PREFIX = "Proef"
 PAGES = ("home", "general", "method_tests", "lvs")
+# Pages whose results part is kept once built (results/kept.py): their first view per
+# child is measured on its own before the load.
+KEPT_PAGES = ("method_tests", "lvs")
 LOGIN_CONCURRENCY = 4
 
 WRK_SCRIPT = r"""
@@ -541,6 +544,24 @@ def run_wrk(port, path, concurrency, duration, script, entries_file, cpu_roots) 
     return result
 
 
+def first_views(port, sessions, parents, page, cpu_roots) -> dict:
+    """Every parent opens the page once, one after the other, before the load: the
+    first view of each child's results builds the page that all workers then keep
+    (results/kept.py). Returns the server CPU ms of such a first view, checked like the
+    load's responses."""
+    before = cpu_ticks(cpu_roots)
+    for cookie, parent in zip(sessions, parents, strict=True):
+        connection = HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", page_paths(parent)[page], headers={"Cookie": cookie})
+        response = connection.getresponse()
+        body = response.read().decode()
+        connection.close()
+        if response.status != 200 or parent["marker"] not in body:
+            raise RuntimeError(f"first view of {page} for {parent['username']} failed")
+    spent = (cpu_ticks(cpu_roots) - before) * 1000 / CLK_TCK
+    return {"cpu_ms": spent / len(parents), "views": len(parents)}
+
+
 def write_entries(path: Path, sessions: list[str], parents: list[dict], page: str | None):
     with path.open("w") as f:
         for cookie, parent in zip(sessions, parents, strict=True):
@@ -627,9 +648,13 @@ def main() -> int:
         script = work / "check.lua"
         script.write_text(WRK_SCRIPT)
         table: dict[int, dict[str, dict]] = {}
+        first: dict[str, dict] = {}
         for concurrency in [] if args.logins_only else concurrencies:
             table[concurrency] = {}
             for page in ["healthz", *pages]:
+                if page in KEPT_PAGES and page not in first:
+                    log(f"first view of {page} for each parent")
+                    first[page] = first_views(port, sessions, data["parents"], page, cpu_roots)
                 entries = work / f"entries-{page}.tsv"
                 write_entries(
                     entries, sessions, data["parents"], None if page == "healthz" else page
@@ -641,7 +666,7 @@ def main() -> int:
                         run_wrk(port, "/", concurrency, args.duration, script, entries, cpu_roots)
                     )
                 table[concurrency][page] = runs
-        report(args, data, queries, table, hash_rate, logins)
+        report(args, data, queries, table, hash_rate, logins, first)
     finally:
         if gunicorn is not None:
             gunicorn.send_signal(signal.SIGTERM)
@@ -651,7 +676,7 @@ def main() -> int:
     return 0
 
 
-def report(args, data, queries, table, hash_rate, logins) -> None:
+def report(args, data, queries, table, hash_rate, logins, first) -> None:
     def median(runs, key):
         return statistics.median(r[key] for r in runs)
 
@@ -681,6 +706,13 @@ def report(args, data, queries, table, hash_rate, logins) -> None:
                 f"| {queries.get(page, 0)} | {sum(r['checked'] for r in runs)} | {errors} "
                 f"| {sum(r['wrong'] for r in runs)} |"
             )
+        print()
+    for page, views in first.items():
+        print(
+            f"first view of {page} (the page built and kept, once per child and change): "
+            f"{views['cpu_ms']:.1f} ms server CPU, {views['views']} views checked"
+        )
+    if first:
         print()
     rate = statistics.median(logins["rates"])
     cpu = statistics.median(logins["cpu_ms"])

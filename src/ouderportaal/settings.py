@@ -112,7 +112,18 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 20_000},
-    }
+    },
+    # Children's rendered results pages (results/kept.py), in a cache on disk that every
+    # worker process of the machine shares (diskcache: SQLite-indexed, safe between
+    # processes, evicts the oldest pages when full), so a page built by one worker is
+    # kept for all of them. Lost pages are only built again.
+    "pages": {
+        "BACKEND": "diskcache.DjangoCache",
+        "LOCATION": env_str("PAGE_CACHE_DIR") or str(DATA_DIR / "page-cache"),
+        "TIMEOUT": 3600,
+        "SHARDS": 4,
+        "OPTIONS": {"size_limit": env_int("PAGE_CACHE_MB", 512) * 2**20},
+    },
 }
 
 # Connections stay open between requests (opening one costs more than a whole page) and

@@ -1,6 +1,9 @@
 """Settings for the test suite: the real settings with fast, local parts swapped in."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("DJANGO_ADMIN_ENABLED", "true")
@@ -20,6 +23,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Kept results pages of this run only (the real cache on disk, in a folder of its own).
+CACHES["pages"]["LOCATION"] = tempfile.mkdtemp(prefix="ouderportaal-pages-")  # noqa: F405
+atexit.register(shutil.rmtree, CACHES["pages"]["LOCATION"], ignore_errors=True)  # noqa: F405
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Tests serve static files through Django itself; no collected files are needed.

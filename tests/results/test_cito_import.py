@@ -11,6 +11,7 @@ from ouderportaal.core.models import AuditEvent, SchoolYear
 from ouderportaal.results import cito
 from ouderportaal.results.models import CitoImport, LvsResult, ResultSettings
 from tests.factories import StudentFactory
+from tests.results.helpers import year
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +236,16 @@ def test_a_broken_csv_structure_is_a_clear_message(client, ark, world):
     assert response.status_code == 200
     assert "De opbouw van het CSV-bestand klopt niet op regel 3" in response.content.decode()
     assert LvsResult.objects.count() == 0
+
+
+def test_an_import_shows_on_a_kept_cito_page_at_once(ark, world, client):
+    """The import writes in bulk, without signals: it marks the kept pages itself."""
+    year(ark, first=2024)  # the import adds results only
+    client.force_login(world.parent)
+    url = reverse("results:lvs", args=[world.child.public_id])
+    client.get(url)
+    assert "Er zijn nog geen Cito-resultaten" in client.get(url).content.decode()
+    cito.apply_import(ark, cito.plan_import(ark, (HEADER + "\n" + ROW + "\n").encode()))
+    page = client.get(url).content.decode()
+    assert "Er zijn nog geen Cito-resultaten" not in page
+    assert "Rekenen-Wiskunde 3.0" in page

@@ -84,6 +84,11 @@ class School(models.Model):
     # (modules, closed periods, releases, result settings): part of the key of the kept
     # copy of that data (core/schoolcache.py), set in the transaction of the change.
     settings_version = models.BigIntegerField(default=new_settings_version, editable=False)
+    # The same for the school's results and what surrounds them on the parent pages
+    # (tests, learning goals, periods, school years): part of the key of the kept
+    # results pages (results/kept.py). Apart from settings_version, so that entering
+    # results does not make every page read the school's rules again.
+    results_version = models.BigIntegerField(default=new_settings_version, editable=False)
 
     class Meta:
         verbose_name = _("school")

@@ -49,34 +49,52 @@ def school_data(school, name: str, build: Callable[[Any], Any]):
     return value
 
 
-def raise_version(school) -> None:
+SETTINGS = "settings_version"
+RESULTS = "results_version"  # the school's results: see results/kept.py
+
+
+def raise_version(school, version: str = SETTINGS) -> None:
     """Mark the school's kept data (a School or its id) as outdated, in the caller's
     transaction. Saving or deleting a registered model does this by itself; a bulk
-    write must call it."""
+    write must call it. `version` names which of the school's versions (SETTINGS or
+    RESULTS)."""
     from ouderportaal.core.models import School, new_settings_version
 
     school_id = school.pk if isinstance(school, School) else school
-    School.objects.filter(pk=school_id).update(settings_version=new_settings_version())
+    School.objects.filter(pk=school_id).update(**{version: new_settings_version()})
     if isinstance(school, School):
-        forget(school)
+        forget(school, version)
 
 
-def forget(school) -> None:
+def forget(school, version: str = SETTINGS) -> None:
     """Drop what this school object has kept; its version is read again when needed."""
-    school.__dict__.pop(MEMO_ATTR, None)
-    school.__dict__.pop("settings_version", None)  # a deferred field: loaded on use
+    if version == SETTINGS:
+        school.__dict__.pop(MEMO_ATTR, None)
+    school.__dict__.pop(version, None)  # a deferred field: loaded on use
 
 
-def _changed(sender, instance, **kwargs) -> None:
-    if instance.school_id is None:
-        return
-    raise_version(instance._state.fields_cache.get("school") or instance.school_id)
+def _raiser(version: str):
+    def changed(sender, instance, **kwargs) -> None:
+        if instance.school_id is None:
+            return
+        raise_version(instance._state.fields_cache.get("school") or instance.school_id, version)
+
+    return changed
 
 
-def versioned_by_school(*models) -> None:
+_RAISERS = {SETTINGS: _raiser(SETTINGS), RESULTS: _raiser(RESULTS)}
+
+
+def versioned_by_school(*models, version: str = SETTINGS, deletes: bool = True) -> None:
     """Every save or delete of these models (they have a `school` foreign key) raises
-    the school's version. Called from the owning app's `ready()`."""
+    the school's version (SETTINGS, or RESULTS for what the results pages show). Called
+    from the owning app's `ready()`.
+
+    `deletes=False` for rows that are only deleted with what they belong to (a pupil's
+    results go with the pupil): a delete signal would make Django load and signal every
+    row of such a cascade one by one."""
     for model in models:
-        uid = f"schoolcache:{model._meta.label}"
-        post_save.connect(_changed, sender=model, dispatch_uid=uid + ":save")
-        post_delete.connect(_changed, sender=model, dispatch_uid=uid + ":delete")
+        uid = f"schoolcache:{version}:{model._meta.label}"
+        post_save.connect(_RAISERS[version], sender=model, dispatch_uid=uid + ":save")
+        if deletes:
+            post_delete.connect(_RAISERS[version], sender=model, dispatch_uid=uid + ":delete")

@@ -7,10 +7,24 @@ class ResultsConfig(AppConfig):
     label = "results"
 
     def ready(self):
-        from ouderportaal.core.schoolcache import versioned_by_school
-        from ouderportaal.results.models import CutScore, ResultSettings
+        from ouderportaal.core.models import SchoolYear
+        from ouderportaal.core.schoolcache import RESULTS, versioned_by_school
+        from ouderportaal.results.models import (
+            CutScore,
+            LearningGoal,
+            LvsResult,
+            MethodResult,
+            MethodTest,
+            Period,
+            ResultSettings,
+        )
 
         versioned_by_school(ResultSettings, CutScore)
+        # What the kept results pages show (results/kept.py). Results are only added
+        # (a correction supersedes) and go with their pupil; bulk inserts (a Cito
+        # import, learning goals from a file) raise the version themselves.
+        versioned_by_school(MethodTest, Period, LearningGoal, SchoolYear, version=RESULTS)
+        versioned_by_school(MethodResult, LvsResult, version=RESULTS, deletes=False)
         from ouderportaal.core.demo import register_demo_step
         from ouderportaal.core.navigation import (
             MenuEntry,

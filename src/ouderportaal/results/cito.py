@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from ouderportaal.core import audit
 from ouderportaal.core.models import Group, SchoolYear, Student
+from ouderportaal.core.schoolcache import RESULTS, raise_version
 from ouderportaal.results.charts import release_moment
 from ouderportaal.results.models import CitoImport, LvsResult, ResultSettings
 
@@ -461,6 +462,7 @@ def apply_import(school, plan: ImportPlan, *, user=None, filename="") -> CitoImp
                 )
             )
         LvsResult.objects.bulk_create(new_rows)
+        raise_version(school, RESULTS)  # the kept results pages (results/kept.py)
         audit.record(
             "results.cito.imported",
             actor=user,

@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from ouderportaal.core.models import Group, SchoolYear, Student
-from ouderportaal.core.schoolcache import raise_version
+from ouderportaal.core.schoolcache import RESULTS, raise_version
 from ouderportaal.results.models import (
     CutScore,
     LearningGoal,
@@ -177,6 +177,7 @@ def build_demo_results(schools, rng) -> None:
     today = timezone.localdate()
     for school in schools:
         _build_school(school, rng, today)
+        raise_version(school, RESULTS)  # bulk writes do not signal the kept results pages
 
 
 def _build_school(school, rng, today):

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ouderportaal.core.audit import changed, record, values_of
+from ouderportaal.core.schoolcache import RESULTS, raise_version
 from ouderportaal.results.models import (
     CutScore,
     LearningGoal,
@@ -228,6 +229,7 @@ def upload_goals(period, goals: list[tuple[str, str, str, str]], *, actor) -> in
             )
             for jaargroep, subject, text, method in goals
         )
+        raise_version(period.school_id, RESULTS)  # bulk writes do not signal
         record(
             "results.goals.uploaded",
             actor=actor,

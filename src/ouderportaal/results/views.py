@@ -3,10 +3,12 @@ the glossary. Results are read only through `results.visibility`."""
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 
 from django.db.models import Prefetch
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from ouderportaal.core.schoolcache import school_data
 from ouderportaal.results import visibility
 from ouderportaal.results.charts import build_charts, moment_sort_key
 from ouderportaal.results.glossary import TERMS
+from ouderportaal.results.kept import kept_page_part
 from ouderportaal.results.models import (
     DEFAULT_STANDING_TEXT,
     CutScore,
@@ -154,18 +157,31 @@ def method_row(result) -> dict:
     }
 
 
-@child_view(module="method_tests")
-def method_tests(request, student):
-    """This school year's method results; an earlier year only when the parent asks."""
-    at = moment_of(request)
+# A school year as the page offers it ("2025-2026"); anything else shows the newest.
+SCHOOL_YEAR = re.compile(r"(\d{4})-(\d{4})")
+
+
+def chosen_school_year(request, at) -> str:
+    """The school year the parent asked for, if it can be one (the page offers at most
+    about twenty, so a made-up value cannot fill the kept pages)."""
+    asked = request.GET.get("schooljaar", "")
+    match = SCHOOL_YEAR.fullmatch(asked)
+    if match is None:
+        return ""
+    first, second = int(match[1]), int(match[2])
+    this_year = timezone.localdate(at).year
+    return asked if second == first + 1 and this_year - 20 <= first <= this_year else ""
+
+
+def method_tests_part(student, at, chosen: str) -> str:
+    """The results part of the method-test page: this school year's results, or the
+    chosen earlier year's."""
     visible = visibility.visible_method_results(student, at=at)
     years = sorted(
         set(visible.order_by().values_list("school_year__label", flat=True).distinct()),
         reverse=True,
     )
-    shown = request.GET.get("schooljaar")
-    if shown not in years:
-        shown = years[0] if years else None
+    shown = chosen if chosen in years else (years[0] if years else None)
     sections = []
     if shown is not None:
         results = method_results_for_page(visible.filter(school_year__label=shown))
@@ -174,12 +190,9 @@ def method_tests(request, student):
             for period in section["periods"]:
                 period["rows"] = [method_row(result) for result in period.pop("results")]
     period, goals = visibility.visible_learning_goals(student, on=timezone.localdate(at))
-    return render(
-        request,
-        "results/method_tests.html",
+    return render_to_string(
+        "results/method_tests_part.html",
         {
-            "student": student,
-            "child_tab": "method_tests",
             "sections": sections,
             "other_years": [label for label in years if label != shown],
             "shown_year": shown,
@@ -190,20 +203,48 @@ def method_tests(request, student):
     )
 
 
-@child_view(module="lvs")
-def lvs(request, student):
+@child_view(module="method_tests")
+def method_tests(request, student):
+    """This school year's method results; an earlier year only when the parent asks."""
     at = moment_of(request)
+    chosen = chosen_school_year(request, at)
+    part = kept_page_part(
+        request,
+        student,
+        "method_tests",
+        lambda: method_tests_part(student, at, chosen),
+        at=at,
+        choice=chosen,
+    )
+    return render(
+        request,
+        "results/method_tests.html",
+        {"student": student, "child_tab": "method_tests", "results_part": part},
+    )
+
+
+def lvs_part(student, at) -> str:
+    """The results part of the Cito page: a chart and a table per scale."""
     results = visibility.visible_lvs_results(student, at=at).select_related("school_year")
     context = lvs_page_data(student.school, results)
     context.update(
         {
-            "student": student,
-            "child_tab": "lvs",
             "standing_text": standing_text(student.school),
             "next_release": next_release(student, at=at),
         }
     )
-    return render(request, "results/lvs.html", context)
+    return render_to_string("results/lvs_part.html", context)
+
+
+@child_view(module="lvs")
+def lvs(request, student):
+    at = moment_of(request)
+    part = kept_page_part(request, student, "lvs", lambda: lvs_part(student, at), at=at)
+    return render(
+        request,
+        "results/lvs.html",
+        {"student": student, "child_tab": "lvs", "results_part": part},
+    )
 
 
 @public_view
