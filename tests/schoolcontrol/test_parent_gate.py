@@ -166,7 +166,8 @@ def test_other_schools_closing_does_not_affect_this_school(world, client):
 
 def test_gate_query_count_is_fixed(world, client):
     # Visiting a child page with and without rules costs the same number of queries; the
-    # school's rules are read again once after they changed (three queries), then kept.
+    # school's kept data is read again once after it changed (its rules: three queries;
+    # its look: one), then kept.
     client.force_login(world.parent)
     url = reverse("portal:general", args=[world.child.public_id])
     from django.db import connection
@@ -185,7 +186,7 @@ def test_gate_query_count_is_fixed(world, client):
         client.get(url)
     with CaptureQueriesContext(connection) as busy:
         client.get(url)
-    assert len(changed) == len(plain) + 3
+    assert len(changed) == len(plain) + 4
     assert len(busy) == len(plain)
 
 

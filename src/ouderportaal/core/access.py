@@ -45,11 +45,7 @@ def visible_students(user) -> QuerySet[Student]:
 
 def get_visible_student(user, public_id: str) -> Student:
     student = (
-        visible_students(user)
-        .select_related("school", "school__branding", "group")
-        .defer("school__branding__logo")
-        .filter(public_id=public_id)
-        .first()
+        visible_students(user).select_related("school", "group").filter(public_id=public_id).first()
     )
     if student is None:
         raise Http404

@@ -24,6 +24,8 @@ import re
 
 from django.utils.translation import gettext as _
 
+from ouderportaal.core.schoolcache import school_data
+
 DEFAULT_ACCENT = "#1d4f91"
 WHITE = "#ffffff"
 # The light backgrounds the accent colour is drawn on (core/static/core/portal.css:
@@ -191,15 +193,18 @@ def initials(name: str) -> str:
     return letters[:2] or "OP"
 
 
+def _load_branding(school):
+    from ouderportaal.core.models import SchoolBranding
+
+    return SchoolBranding.objects.filter(school=school).defer("logo").first()
+
+
 def branding_of(school):
-    """The school's SchoolBranding, or None (read once per school object)."""
+    """The school's SchoolBranding (the logo itself left behind), or None: kept per
+    school version (core.schoolcache), so a page frame reads no look of its own."""
     if school is None:
         return None
-    if not hasattr(school, "_branding_cache"):
-        from ouderportaal.core.models import SchoolBranding
-
-        school._branding_cache = SchoolBranding.objects.filter(school=school).defer("logo").first()
-    return school._branding_cache
+    return school_data(school, "core.branding", _load_branding)
 
 
 def accent_of(school) -> str:
@@ -217,17 +222,13 @@ def school_for_request(request):
 
 def remember_school(request, school) -> None:
     """A view that has found the page's school already (a child's page) hands it over,
-    with its look loaded (`select_related("school__branding")`), so the page frame asks
-    nothing more."""
-    _remember_branding(school)
+    so the page frame asks nothing more."""
     request._branding_school = school
 
 
 def remember_children(request, children) -> None:
-    """The home page hands over the children it loaded (with `school__branding`): one
-    school among them is the page's school, as `_find_school` decides."""
-    for child in children:
-        _remember_branding(child.school)
+    """The home page hands over the children it loaded (with their schools): one school
+    among them is the page's school, as `_find_school` decides."""
     schools = {child.school_id: child.school for child in children}
     if schools:
         request._branding_school = next(iter(schools.values())) if len(schools) == 1 else None
@@ -251,14 +252,8 @@ def _find_school(request):
         # A back-office page: staff_view has found the member's school already.
         school = getattr(request, "school", None)
         return school if school is not None and school.slug == slug else None
-    # One query for the children's schools with their look (the logo itself stays behind).
-    children = list(
-        visible_students(user)
-        .select_related("school", "school__branding")
-        .defer("school__branding__logo")
-    )
-    for child in children:
-        _remember_branding(child.school)
+    # One query for the children's schools (their look is kept per school).
+    children = list(visible_students(user).select_related("school"))
     student = kwargs.get("student")
     child = next((c for c in children if c.public_id == student), None)
     if child is not None:
@@ -267,12 +262,3 @@ def _find_school(request):
     if not schools:
         schools = {m.school_id: m.school for m in active_memberships(user)}
     return next(iter(schools.values())) if len(schools) == 1 else None
-
-
-def _remember_branding(school) -> None:
-    from ouderportaal.core.models import SchoolBranding
-
-    try:
-        school._branding_cache = school.branding
-    except SchoolBranding.DoesNotExist:
-        school._branding_cache = None

@@ -26,8 +26,7 @@ def _teachers_prefetch():
 def home(request):
     children = list(
         with_rules_read(visible_students(request.user), request.user)
-        .select_related("school", "school__branding", "group")
-        .defer("school__branding__logo")
+        .select_related("school", "group")
         .prefetch_related(_teachers_prefetch())
         .order_by("school__name", "roepnaam")
     )
