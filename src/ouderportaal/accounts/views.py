@@ -89,7 +89,9 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        return flow.begin_login(self.request, form.get_user(), self.get_success_url())
+        return flow.begin_login(
+            self.request, form.get_user(), self.get_success_url(), attempt=self.attempt
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
