@@ -1,5 +1,7 @@
 """Authentication that compares usernames exactly, as the help desk promises parents."""
 
+from functools import cache
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Exists, OuterRef
@@ -7,6 +9,14 @@ from django.db.models import Exists, OuterRef
 from ouderportaal.accounts import usernames
 
 REQUEST_MEMO = "_accounts_by_name"
+
+
+@cache
+def _active_staff_member():
+    """Whether an account belongs to active staff, for an annotation (built once)."""
+    from ouderportaal.core.models import StaffMember
+
+    return Exists(StaffMember.objects.filter(user=OuterRef("pk"), is_active=True))
 
 
 def account_named(request, name: str):
@@ -18,18 +28,15 @@ def account_named(request, name: str):
     same query. Within one request the answer is kept, so the throttle and the
     password check share one lookup.
     """
-    from ouderportaal.core.models import StaffMember
-
     if not name:
         return None
     memo = request.__dict__.setdefault(REQUEST_MEMO, {}) if request is not None else {}
     if name not in memo:
-        staff = StaffMember.objects.filter(user=OuterRef("pk"), is_active=True)
         memo[name] = (
             get_user_model()
             ._default_manager.filter(username__iexact=name)
             .select_related("account_state")
-            .annotate(is_active_staff_member=Exists(staff))
+            .annotate(is_active_staff_member=_active_staff_member())
             .first()
         )
     return memo[name]

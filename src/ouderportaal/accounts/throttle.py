@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from functools import reduce
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +61,9 @@ ACCOUNT_FROM_ADDRESS = Rule(
 ACCOUNT = Rule("account", 10, _("too many failed attempts on unknown devices"))
 ADDRESS = Rule("address", 50, _("too many failed attempts for any account from one address"))
 RULES = {rule.name: rule for rule in (DEVICE, ACCOUNT_FROM_ADDRESS, ACCOUNT, ADDRESS)}
+# Up to this many recent failures are read and counted here; with more (an attack), the
+# database counts them.
+READ_LIMIT = 100
 
 
 @dataclass
@@ -192,27 +195,43 @@ def _lock_of(rule: Rule, failures, now) -> Lock | None:
     return _lock(rule, figures["count"], figures["last"], now)
 
 
-def lock_for(attempt: Attempt) -> Lock | None:
-    """The longest wait this attempt must sit out, or None when it may try now.
+def _figures(checks: list[tuple[Rule, Q]], since) -> list[tuple[int, datetime | None]]:
+    """Per rule, how many failures since `since` count and the latest one's moment.
 
-    All rules are counted in one query (a count and a latest moment per rule).
+    One query: the recent failures of any of the rules, each with a flag per rule, as
+    long as there are fewer than READ_LIMIT; otherwise the database counts per rule.
     """
-    now = timezone.now()
-    checks = _checks(attempt)
+    conditions = [condition for _rule, condition in checks]
+    recent = LoginFailure.objects.filter(reduce(operator.or_, conditions), at__gte=since)
+    flags = {
+        f"rule_{index}": ExpressionWrapper(condition, output_field=BooleanField())
+        for index, condition in enumerate(conditions)
+    }
+    rows = list(recent.annotate(**flags).values_list("at", *flags)[:READ_LIMIT])
+    if len(rows) < READ_LIMIT:
+        figures = []
+        for index in range(len(conditions)):
+            moments = [row[0] for row in rows if row[index + 1]]
+            figures.append((len(moments), max(moments, default=None)))
+        return figures
     aggregates = {}
-    for index, (_rule, condition) in enumerate(checks):
+    for index, condition in enumerate(conditions):
         aggregates[f"count_{index}"] = Count("pk", filter=condition)
         aggregates[f"last_{index}"] = Max("at", filter=condition)
-    figures = LoginFailure.objects.filter(
-        reduce(operator.or_, (condition for _rule, condition in checks)),
-        at__gte=now - WINDOW,
-    ).aggregate(**aggregates)
+    totals = recent.aggregate(**aggregates)
+    return [(totals[f"count_{i}"], totals[f"last_{i}"]) for i in range(len(conditions))]
+
+
+def lock_for(attempt: Attempt) -> Lock | None:
+    """The longest wait this attempt must sit out, or None when it may try now."""
+    now = timezone.now()
+    checks = _checks(attempt)
+    figures = _figures(checks, now - WINDOW)
     longest = None
-    for index, (rule, _condition) in enumerate(checks):
-        count = figures[f"count_{index}"]
-        if rule == _own_rule(attempt):
+    for (rule, _condition), (count, last) in zip(checks, figures, strict=True):
+        if rule is _own_rule(attempt):
             attempt.own_failures = count
-        lock = _lock(rule, count, figures[f"last_{index}"], now)
+        lock = _lock(rule, count, last, now)
         if lock is not None and (longest is None or lock.remaining > longest.remaining):
             longest = lock
     return longest
