@@ -6,8 +6,10 @@ unnoticed. The behaviour that the cheaper login keeps is tested beside them.
 """
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.utils import timezone
@@ -56,6 +58,30 @@ def test_a_failed_login_needs_six_queries(world, client, django_assert_num_queri
         response = post_login(client, "JdeVries", "wrong password")
     assert response.status_code == 200
     assert LoginFailure.objects.filter(user=world.parent).count() == 1
+
+
+def test_a_session_stored_before_the_login_gets_a_new_key(world, client):
+    before = client.session
+    before["marker"] = 1
+    before.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = before.session_key
+    assert post_login(client, "JdeVries", PASSWORD).status_code == 302
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before.session_key
+    assert client.session[SESSION_KEY] == str(world.parent.pk)
+    assert client.session["marker"] == 1
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    assert not store().exists(before.session_key)
+
+
+def test_a_session_key_planted_in_the_browser_is_never_logged_in(world, client):
+    planted = "a" * 32
+    client.cookies[settings.SESSION_COOKIE_NAME] = planted
+    assert post_login(client, "JdeVries", PASSWORD).status_code == 302
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != planted
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    assert SESSION_KEY not in store(planted).load()
+    assert client.session[SESSION_KEY] == str(world.parent.pk)
 
 
 def test_a_login_clears_this_browsers_failures(world, client):
