@@ -38,13 +38,15 @@ def test_the_login_page_needs_one_query(world, client, django_assert_num_queries
     assert world.school.portal_email in response.content.decode()
 
 
-def test_a_successful_login_needs_seven_queries(world, client, django_assert_num_queries):
+@pytest.mark.parametrize("typed", ["JdeVries", "ＪｄｅＶｒｉｅｓ", " JdeVries "])
+def test_a_successful_login_needs_seven_queries(world, client, django_assert_num_queries, typed):
     client.get(LOGIN)
     # The account (with its state and whether it is staff), the throttle's counts,
     # last_login, the audit row, and the new session stored once (three statements
-    # inside the test's transaction: savepoint, insert, release).
+    # inside the test's transaction: savepoint, insert, release). A name typed in
+    # fullwidth letters or with spaces is the same name to the throttle and the check.
     with django_assert_num_queries(7):
-        response = post_login(client, "JdeVries", PASSWORD)
+        response = post_login(client, typed, PASSWORD)
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == str(world.parent.pk)
     assert AuditEvent.objects.filter(action="account.login", actor=world.parent).count() == 1
