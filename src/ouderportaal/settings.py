@@ -172,7 +172,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions end after SESSION_IDLE_MINUTES without a request, SESSION_MAX_HOURS after the
-# login however busy, and at logout.
+# login however busy, and at logout. Kept in the database, written once at a login.
+SESSION_ENGINE = "ouderportaal.accounts.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
 # Saved when changed, and at most once a minute to move the idle end ahead

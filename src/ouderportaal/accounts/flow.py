@@ -38,15 +38,17 @@ MAX_CODE_TRIES = 5
 
 
 def is_staff_person(user) -> bool:
-    return (
-        user.is_staff
-        or user.is_superuser
-        or StaffMember.objects.filter(user=user, is_active=True).exists()
-    )
+    if user.is_staff or user.is_superuser:
+        return True
+    # Known without a query when the login looked the account up (backends.account_named).
+    known = getattr(user, "is_active_staff_member", None)
+    if known is not None:
+        return known
+    return StaffMember.objects.filter(user=user, is_active=True).exists()
 
 
 def has_totp(user) -> bool:
-    state = AccountState.objects.filter(user=user).first()
+    state = AccountState.of(user)
     return state is not None and state.has_totp
 
 
@@ -56,11 +58,16 @@ def must_use_totp(user) -> bool:
     return getattr(settings, "STAFF_REQUIRE_TOTP", True) and is_staff_person(user)
 
 
-def begin_login(request, user, next_url: str):
-    """Finish the login, or park it until the second step is done."""
+def begin_login(request, user, next_url: str, attempt=None):
+    """Finish the login, or park it until the second step is done.
+
+    `attempt` is the throttle's attempt this request checked, when there is one.
+    """
     with_totp = has_totp(user)
     if not with_totp and not must_use_totp(user):
-        return _finish(request, user, next_url, second_factor=False, method="password")
+        return _finish(
+            request, user, next_url, second_factor=False, method="password", attempt=attempt
+        )
     request.session.cycle_key()
     request.session[PENDING_KEY] = {
         "user": user.pk,
@@ -121,9 +128,10 @@ def _keep_chosen_language(request, user) -> None:
         user.save(update_fields=["language"])
 
 
-def _finish(request, user, next_url: str, *, second_factor: bool, method: str):
+def _finish(request, user, next_url: str, *, second_factor: bool, method: str, attempt=None):
     # Failures count until the whole login succeeds, so wrong codes add up as well.
-    attempt = throttle.attempt_for_user(request, user)
+    if attempt is None or attempt.user is not user:
+        attempt = throttle.attempt_for_user(request, user)
     throttle.record_success(attempt)
     auth_login(request, user, backend=BACKEND)
     request.session[LOGIN_MARK] = login_mark(user, second_factor=second_factor)

@@ -20,15 +20,18 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import reduce
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ouderportaal.accounts import devices, usernames
+from ouderportaal.accounts.backends import account_named
 from ouderportaal.accounts.models import AccountState, LoginFailure
 from ouderportaal.core import audit
 from ouderportaal.core.models import AuditEvent
@@ -58,16 +61,24 @@ ACCOUNT_FROM_ADDRESS = Rule(
 ACCOUNT = Rule("account", 10, _("too many failed attempts on unknown devices"))
 ADDRESS = Rule("address", 50, _("too many failed attempts for any account from one address"))
 RULES = {rule.name: rule for rule in (DEVICE, ACCOUNT_FROM_ADDRESS, ACCOUNT, ADDRESS)}
+# Up to this many recent failures are read and counted here; with more (an attack), the
+# database counts them.
+READ_LIMIT = 100
 
 
-@dataclass(frozen=True)
+@dataclass
 class Attempt:
-    """One login attempt: whose account, from where, from which browser."""
+    """One login attempt: whose account, from where, from which browser.
+
+    `own_failures` is what `lock_for` counted against this browser (the failures a
+    successful login clears), or None before that.
+    """
 
     user: object | None
     username_key: str
     address_key: str
     device: str
+    own_failures: int | None = field(default=None, compare=False)
 
     @property
     def trusted(self) -> bool:
@@ -100,8 +111,7 @@ def log_address(request) -> str:
 def attempt_for_name(request, typed: str) -> Attempt:
     """The attempt for a typed username: the account it names (any capitals), if any."""
     name = usernames.normalise(typed)[: usernames.MAX_LENGTH]
-    user = get_user_model().objects.filter(username__iexact=name).first() if name else None
-    return _attempt(request, user, name)
+    return _attempt(request, account_named(request, name), name)
 
 
 def attempt_for_user(request, user) -> Attempt:
@@ -133,55 +143,95 @@ def _wait(rule: Rule, failures: int) -> timedelta:
 def _lifted_at(user):
     if user is None:
         return None
-    return AccountState.objects.filter(user=user).values_list("lock_lifted_at", flat=True).first()
+    state = AccountState.of(user)
+    return state.lock_lifted_at if state is not None else None
+
+
+def _account_condition(attempt: Attempt) -> Q:
+    """The failures that count against the attempt's account (or name without one)."""
+    if attempt.user is None:
+        return Q(user__isnull=True, username_key=attempt.username_key)
+    lifted = _lifted_at(attempt.user)
+    account = Q(user=attempt.user)
+    return account & Q(at__gt=lifted) if lifted is not None else account
 
 
 def _account_failures(attempt: Attempt, since):
-    recent = LoginFailure.objects.filter(at__gte=since)
-    if attempt.user is None:
-        return recent.filter(user__isnull=True, username_key=attempt.username_key)
-    lifted = _lifted_at(attempt.user)
-    if lifted is not None:
-        recent = recent.filter(at__gt=lifted)
-    return recent.filter(user=attempt.user)
+    return LoginFailure.objects.filter(_account_condition(attempt), at__gte=since)
 
 
-def _checks(attempt: Attempt):
-    since = timezone.now() - WINDOW
-    account = _account_failures(attempt, since)
+def _checks(attempt: Attempt) -> list[tuple[Rule, Q]]:
+    """The rules that apply to the attempt, each with the failures it counts."""
+    account = _account_condition(attempt)
     if attempt.trusted:
-        return [(DEVICE, account.filter(device=attempt.device))]
-    unknown = account.filter(device="")
+        return [(DEVICE, account & Q(device=attempt.device))]
+    unknown = account & Q(device="")
     checks = [(ACCOUNT, unknown)]
     if attempt.address_key:
-        checks.append((ACCOUNT_FROM_ADDRESS, unknown.filter(address_key=attempt.address_key)))
-        checks.append(
-            (
-                ADDRESS,
-                LoginFailure.objects.filter(
-                    at__gte=since, address_key=attempt.address_key, device=""
-                ),
-            )
-        )
+        checks.append((ACCOUNT_FROM_ADDRESS, unknown & Q(address_key=attempt.address_key)))
+        checks.append((ADDRESS, Q(address_key=attempt.address_key, device="")))
     return checks
 
 
-def _lock_of(rule: Rule, failures, now) -> Lock | None:
-    figures = failures.aggregate(count=Count("pk"), last=Max("at"))
-    if figures["count"] < rule.threshold:
+def _own_rule(attempt: Attempt) -> Rule:
+    """The rule that counts this browser's own failures: those a successful login clears
+    (`record_success`)."""
+    if attempt.trusted:
+        return DEVICE
+    return ACCOUNT_FROM_ADDRESS if attempt.address_key else ACCOUNT
+
+
+def _lock(rule: Rule, count: int, last, now) -> Lock | None:
+    if count < rule.threshold:
         return None
-    until = figures["last"] + _wait(rule, figures["count"])
+    until = last + _wait(rule, count)
     if until <= now:
         return None
     return Lock(rule=rule, remaining=until - now, until=until)
 
 
+def _lock_of(rule: Rule, failures, now) -> Lock | None:
+    figures = failures.aggregate(count=Count("pk"), last=Max("at"))
+    return _lock(rule, figures["count"], figures["last"], now)
+
+
+def _figures(checks: list[tuple[Rule, Q]], since) -> list[tuple[int, datetime | None]]:
+    """Per rule, how many failures since `since` count and the latest one's moment.
+
+    One query: the recent failures of any of the rules, each with a flag per rule, as
+    long as there are fewer than READ_LIMIT; otherwise the database counts per rule.
+    """
+    conditions = [condition for _rule, condition in checks]
+    recent = LoginFailure.objects.filter(reduce(operator.or_, conditions), at__gte=since)
+    flags = {
+        f"rule_{index}": ExpressionWrapper(condition, output_field=BooleanField())
+        for index, condition in enumerate(conditions)
+    }
+    rows = list(recent.annotate(**flags).values_list("at", *flags)[:READ_LIMIT])
+    if len(rows) < READ_LIMIT:
+        figures = []
+        for index in range(len(conditions)):
+            moments = [row[0] for row in rows if row[index + 1]]
+            figures.append((len(moments), max(moments, default=None)))
+        return figures
+    aggregates = {}
+    for index, condition in enumerate(conditions):
+        aggregates[f"count_{index}"] = Count("pk", filter=condition)
+        aggregates[f"last_{index}"] = Max("at", filter=condition)
+    totals = recent.aggregate(**aggregates)
+    return [(totals[f"count_{i}"], totals[f"last_{i}"]) for i in range(len(conditions))]
+
+
 def lock_for(attempt: Attempt) -> Lock | None:
     """The longest wait this attempt must sit out, or None when it may try now."""
     now = timezone.now()
+    checks = _checks(attempt)
+    figures = _figures(checks, now - WINDOW)
     longest = None
-    for rule, failures in _checks(attempt):
-        lock = _lock_of(rule, failures, now)
+    for (rule, _condition), (count, last) in zip(checks, figures, strict=True):
+        if rule is _own_rule(attempt):
+            attempt.own_failures = count
+        lock = _lock(rule, count, last, now)
         if lock is not None and (longest is None or lock.remaining > longest.remaining):
             longest = lock
     return longest
@@ -241,6 +291,9 @@ def record_success(attempt: Attempt) -> None:
     attacker does not get a fresh allowance each time the parent logs in.
     """
     if attempt.user is None:
+        return
+    if attempt.own_failures == 0:
+        # None counted when the attempt was checked: older ones no longer count.
         return
     mine = Q(device=attempt.device) if attempt.trusted else Q(device="")
     if attempt.address_key and not attempt.trusted:

@@ -58,9 +58,16 @@ def _outbox_url():
         return None
 
 
-def _school_mailboxes():
-    schools = School.objects.order_by("name").values("name", "portal_email")
-    return list(schools[:11])
+# A small installation lists every school's mailbox and closures on the login page.
+SMALL_INSTALLATION = 10
+_LOGIN_PAGE_FIELDS = ("name", "portal_email", "slug", "settings_version")
+
+
+def _login_page_schools():
+    """The schools of a small installation by name (one more: the installation is not
+    small), with what the login page shows of them."""
+    schools = School.objects.order_by("name").only(*_LOGIN_PAGE_FIELDS)
+    return list(schools[: SMALL_INSTALLATION + 1])
 
 
 class LoginView(auth_views.LoginView):
@@ -89,34 +96,50 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        return flow.begin_login(self.request, form.get_user(), self.get_success_url())
+        return flow.begin_login(
+            self.request, form.get_user(), self.get_success_url(), attempt=self.attempt
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        schools = _school_mailboxes()
+        schools = _login_page_schools()
+        small = len(schools) <= SMALL_INSTALLATION
         context.update(
             {
                 "outbox_url": _outbox_url(),
-                "school_mailboxes": schools if len(schools) <= 10 else [],
+                "school_mailboxes": schools if small else [],
                 "failed": self.request.method == "POST",
                 "passkeys_enabled": passkeys.enabled(),
-                "closures": _closures(self.request, small=len(schools) <= 10),
+                "closures": _closures(self.request, schools if small else []),
             }
         )
         return context
 
 
-def _closures(request, *, small: bool) -> list:
+def _closures(request, small_installation: list) -> list:
     """Closed periods running now, for the school the visitor chose on the help pages
     (remembered in a cookie), or for every school of a small installation. Login keeps
-    working during a closure; the page says what is closed and until when."""
+    working during a closure; the page says what is closed and until when.
+
+    The periods come from each school's kept rules (core.schoolcache), so the page
+    costs no query for them once a school's rules are kept.
+    """
     from ouderportaal.helpdesk.views import SCHOOL_COOKIE
-    from ouderportaal.schoolcontrol.gates import closures_for_login
+    from ouderportaal.schoolcontrol.gates import active_closed_periods
 
     chosen = request.COOKIES.get(SCHOOL_COOKIE, "")
+    schools = small_installation
     if chosen:
-        return closures_for_login([chosen])
-    return closures_for_login() if small else []
+        schools = [school for school in small_installation if school.slug == chosen]
+        if not schools:
+            schools = list(School.objects.filter(slug=chosen).only(*_LOGIN_PAGE_FIELDS))
+    now = timezone.now()
+    closures = []
+    for school in schools:
+        for period in active_closed_periods(school, now):
+            period.school = school  # the page names the school: no query for it
+            closures.append(period)
+    return closures
 
 
 def locked_message(lock) -> str:

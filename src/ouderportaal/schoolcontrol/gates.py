@@ -20,7 +20,6 @@ __all__ = [
     "ParentGateDecision",
     "SchoolRules",
     "active_closed_periods",
-    "closures_for_login",
     "parent_gate",
     "school_rules",
     "visible_modules",
@@ -66,20 +65,6 @@ def active_closed_periods(school, at=None) -> list:
     """The school's closed periods running at `at` (now), the latest end first."""
     at = at or timezone.now()
     return [period for period in school_rules(school).periods if period.is_active(at)]
-
-
-def closures_for_login(school_slugs=None, at=None) -> list:
-    """Running closed periods to announce on the login page: those of the schools with
-    these slugs, or of every school (a small installation; the caller decides)."""
-    from ouderportaal.schoolcontrol.models import ClosedPeriod
-
-    at = at or timezone.now()
-    periods = ClosedPeriod.objects.filter(starts_at__lte=at, ends_at__gt=at).select_related(
-        "school"
-    )
-    if school_slugs is not None:
-        periods = periods.filter(school__slug__in=school_slugs)
-    return list(periods.order_by("school__name", "-ends_at"))
 
 
 @dataclass(frozen=True)
