@@ -223,8 +223,8 @@ def test_general_page_shows_pending_change_beside_the_schools_data(world, client
 # decides on its kept rules (core.schoolcache).
 # Read within a minute of the last write of the session: no session save.
 PARENT_PAGES = {
-    # + requests, their items (prefetch), and marking its decided requests seen
-    "changerequests:child_requests": 6,
+    # + requests, their items (prefetch); no news to mark seen (User.news_mark)
+    "changerequests:child_requests": 5,
     # + requests, their items (prefetch), and the gate of the one school involved
     "changerequests:my_requests": 5,
     # the portal's own queries + one for the parent's pending changes

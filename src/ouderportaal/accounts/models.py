@@ -59,6 +59,10 @@ class User(AbstractUser):
     email_key = models.CharField(max_length=254, blank=True, db_index=True, editable=False)
     # UTS #39 skeleton of the username, any case: no two accounts may look alike.
     username_skeleton = models.TextField(editable=False)
+    # Raised in the transaction that records news for this person and back to 0 once
+    # all of it is seen (notifications.services): at 0, pages look for no unseen news.
+    # Changed only by queries of its own, never by saving an account read earlier.
+    news_mark = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AccountManager()
 
@@ -85,7 +89,13 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         self.fill_derived_fields()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
+        if update_fields is None and not self._state.adding:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "news_mark"
+            ]
+        elif update_fields is not None:
             kwargs["update_fields"] = {
                 *update_fields,
                 *(self.DERIVED_FIELDS[f] for f in update_fields if f in self.DERIVED_FIELDS),

@@ -15,6 +15,11 @@ class NotificationsConfig(AppConfig):
         from ouderportaal.notifications.signals import audit_recorded
 
         post_save.connect(audit_recorded, sender=AuditEvent, dispatch_uid="notifications")
+        from ouderportaal.notifications.models import Notification
+        from ouderportaal.notifications.signals import notification_saved
+
+        # One by one (the services record in bulk and mark the news themselves).
+        post_save.connect(notification_saved, sender=Notification, dispatch_uid="news-mark")
         register_backoffice_entry(
             MenuEntry(
                 "notifications",

@@ -20,8 +20,10 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -207,6 +209,7 @@ def record_events(
                     to_mail.add((user_id, due))
             rows.append(Notification(event=event, user_id=user_id, state=state, due_at=due))
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    news_recorded({row.user_id for row in rows})
     by_due: dict[datetime, list[int]] = defaultdict(list)
     for user_id, due in to_mail:
         by_due[due].append(user_id)
@@ -589,7 +592,17 @@ def deliver_due(at=None) -> int:
 # --- in the portal ----------------------------------------------------------------
 
 
+def news_recorded(user_ids) -> None:
+    """Tell these people's pages that there is unseen news (see `User.news_mark`)."""
+    if user_ids:
+        get_user_model().objects.filter(pk__in=sorted(user_ids)).update(
+            news_mark=F("news_mark") + 1
+        )
+
+
 def unseen_for(user):
+    if not user.news_mark:
+        return Notification.objects.none()  # nothing recorded since all was seen
     return (
         Notification.objects.filter(user=user, seen_at__isnull=True)
         .select_related("event__student", "event__school")
@@ -599,6 +612,8 @@ def unseen_for(user):
 
 def mark_seen(user, *, page: str, student_public_id=None, school_slug=None, kinds=None) -> int:
     """Mark the news about `page` seen (only of `kinds`, when given)."""
+    if not user.news_mark:
+        return 0
     items = Notification.objects.filter(user=user, seen_at__isnull=True, event__page=page)
     if kinds is not None:
         items = items.filter(event__kind__in=kinds)
@@ -606,7 +621,14 @@ def mark_seen(user, *, page: str, student_public_id=None, school_slug=None, kind
         items = items.filter(event__student__public_id=student_public_id)
     if school_slug is not None:
         items = items.filter(event__school__slug=school_slug)
-    return items.update(seen_at=timezone.now())
+    seen = items.update(seen_at=timezone.now())
+    # Back to 0 when nothing is left unseen, unless news was recorded since this
+    # request read the account (its mark then differs, also after waiting for the
+    # transaction that recorded it).
+    get_user_model().objects.filter(pk=user.pk, news_mark=user.news_mark).exclude(
+        Exists(Notification.objects.filter(user=OuterRef("pk"), seen_at__isnull=True))
+    ).update(news_mark=0)
+    return seen
 
 
 def notifications_for_user(user) -> list[dict]:

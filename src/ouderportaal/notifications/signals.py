@@ -77,3 +77,11 @@ def audit_recorded(sender, instance, created, **kwargs):
     handler = HANDLERS.get(instance.action)
     if handler is not None and (instance.school_id is not None):
         handler(instance)
+
+
+def notification_saved(sender, instance, created, **kwargs) -> None:
+    """A notification made one by one is news for its person too (User.news_mark)."""
+    if created:
+        from ouderportaal.notifications.services import news_recorded
+
+        news_recorded({instance.user_id})
