@@ -228,7 +228,7 @@ PARENT_PAGES = {
     # + requests, their items (prefetch), and the gate of the one school involved
     "changerequests:my_requests": 5,
     # the portal's own queries + one for the parent's pending changes
-    "portal:general": 7,
+    "portal:general": 6,
 }
 
 

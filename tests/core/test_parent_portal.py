@@ -118,10 +118,10 @@ def test_child_page_query_count_does_not_grow(db, client, django_assert_num_quer
 # kept data (core.schoolcache); the staff menu from the session; unseen news is looked
 # for only when news was recorded since all was seen (User.news_mark).
 EXPECTED_HOME_QUERIES = 4
-# Child page: session, user, the child (with the school's look), own guardian records, own
-# pending change requests, teachers, guardians; the gate decides on the school's kept
-# rules, the staff menu comes from the session.
-EXPECTED_CHILD_QUERIES = 7
+# Child page: session, user, the child (with its school and groep), own pending change
+# requests, teachers, guardians (the parent's own records among them); the gate decides
+# on the school's kept rules, the staff menu comes from the session.
+EXPECTED_CHILD_QUERIES = 6
 
 
 def test_staff_without_children_get_no_children(world, client):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ouderportaal.changerequests.services import pending_for_general_page
 from ouderportaal.core import branding
 from ouderportaal.core.access import child_view, parent_view, visible_students
-from ouderportaal.core.models import Guardian, GuardianLink, StaffMember
+from ouderportaal.core.models import GuardianLink, StaffMember
 from ouderportaal.helpdesk.services import with_rules_read
 from ouderportaal.notifications.services import unseen_for
 from ouderportaal.schoolcontrol.gates import active_closed_periods, school_rules
@@ -98,12 +98,13 @@ def _announced_releases(schools, now) -> dict:
 
 @child_view(module="general", landing=True)
 def general(request, student):
-    links = (
+    links = list(
         GuardianLink.objects.filter(student=student)
         .select_related("guardian")
         .order_by("guardian__achternaam", "guardian__roepnaam")
     )
-    own_guardians = list(Guardian.objects.filter(user=request.user, school=student.school))
+    # The parent's own records among the child's guardians: the ones this page shows.
+    own_guardians = [link.guardian for link in links if link.guardian.user_id == request.user.pk]
     own_records = {g.pk for g in own_guardians}
     pending_child, pending_own = pending_for_general_page(request.user, student, own_guardians)
     teachers = (
