@@ -15,11 +15,18 @@ from ouderportaal.notifications.services import unseen_for
 from ouderportaal.schoolcontrol.gates import active_closed_periods, school_rules
 
 
-def _teachers_prefetch():
-    return Prefetch(
-        "group__teachers",
-        queryset=StaffMember.objects.select_related("user").order_by("user__last_name"),
+def _teachers():
+    """A groep's teachers as parents see them: their names, and nothing else of their
+    accounts (no password hash or address comes along)."""
+    return (
+        StaffMember.objects.select_related("user")
+        .only("pk", "user__first_name", "user__last_name")
+        .order_by("user__last_name")
     )
+
+
+def _teachers_prefetch():
+    return Prefetch("group__teachers", queryset=_teachers())
 
 
 @parent_view
@@ -107,11 +114,7 @@ def general(request, student):
     own_guardians = [link.guardian for link in links if link.guardian.user_id == request.user.pk]
     own_records = {g.pk for g in own_guardians}
     pending_child, pending_own = pending_for_general_page(request.user, student, own_guardians)
-    teachers = (
-        list(student.group.teachers.select_related("user").order_by("user__last_name"))
-        if student.group
-        else []
-    )
+    teachers = list(_teachers().filter(groups=student.group)) if student.group else []
     return render(
         request,
         "portal/general.html",
