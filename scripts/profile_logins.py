@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
 import os
-import pstats
 import sys
 import time
 from contextlib import contextmanager
@@ -30,7 +28,11 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from profile_parent_pages import parents_or_build, setup_environment  # noqa: E402
+from profile_parent_pages import (  # noqa: E402
+    parents_or_build,
+    print_profile,
+    setup_environment,
+)
 
 LOGIN = "/account/inloggen/"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -182,11 +184,7 @@ def main() -> int:
     print(f"| a failed POST (queries) | | | {queries['failed']} |")
     print(f"hash share of a login's CPU: {100 * hash_ms / total:.0f} %")
     if profiler:
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out)
-        stats.sort_stats("tottime").print_stats(args.top)
-        stats.sort_stats("cumulative").print_stats(args.top)
-        print(out.getvalue())
+        print_profile(profiler, args.top)
     return 0
 
 

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ouderportaal.core.models import Guardian
 from ouderportaal.results.services import (
     Entry,
     enter_method_results,
@@ -26,6 +25,7 @@ from tests.results.helpers import (
     method_result,
     method_test,
 )
+from tests.schoolcontrol.test_preview_pages import page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -117,16 +117,7 @@ def test_a_renamed_test_shows_at_once(client, world):
 
 def test_a_staff_preview_neither_uses_nor_keeps_the_parents_page(client, world):
     lvs_result(world.child)
-    guardian = Guardian.objects.get(user=world.parent)
-    preview = reverse(
-        "schoolcontrol:preview_root",
-        kwargs={
-            "school": world.school.slug,
-            "student": world.child.public_id,
-            "guardian": guardian.pk,
-            "moment": "nu",
-        },
-    ) + lvs_url(world.child).lstrip("/")
+    preview = page_url(world, "results:lvs")
     client.force_login(world.staff)
     client.get(preview)
     assert reads_results(client, preview)  # not kept for the next preview
