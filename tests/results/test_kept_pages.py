@@ -146,3 +146,18 @@ def test_the_kept_page_follows_the_language(client, world):
     world.parent.save(update_fields=["language"])
     page = client.get(lvs_url(world.child)).content.decode()
     assert "There are no Cito results to show yet." in page
+
+
+def test_a_cache_that_cannot_be_used_only_costs_the_build(client, world, settings, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {**settings.CACHES["pages"], "LOCATION": str(blocked / "pages")},
+    }
+    method_result(world.child, method_test(world.group, name="Blok 4"), percentage=Decimal(70))
+    client.force_login(world.parent)
+    for _ in range(2):
+        response = client.get(method_url(world.child))
+        assert response.status_code == 200
+        assert "Blok 4" in response.content.decode()

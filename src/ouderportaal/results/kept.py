@@ -27,6 +27,7 @@ never reads or keeps.
 from __future__ import annotations
 
 import hashlib
+import logging
 from bisect import bisect_right
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +39,8 @@ from django.utils.safestring import SafeString, mark_safe
 from ouderportaal.core.preview import preview_of
 from ouderportaal.core.schoolcache import school_data
 from ouderportaal.schoolcontrol.gates import school_rules
+
+logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
 TIMEOUT_SECONDS = 3600
@@ -104,10 +107,16 @@ def kept_page_part(
     by `build()` (which must depend on nothing outside the key) and kept."""
     if preview_of(request) is not None:
         return mark_safe(build())
-    cache = caches[CACHE_ALIAS]
     key = page_key(student, page, at=at, choice=choice)
-    html = cache.get(key)
+    try:
+        html = caches[CACHE_ALIAS].get(key)
+    except Exception:  # a cache that cannot be read only costs the build
+        logger.exception("The kept results pages cannot be read.")
+        return mark_safe(build())
     if html is None:
         html = build()
-        cache.set(key, html, TIMEOUT_SECONDS)
+        try:
+            caches[CACHE_ALIAS].set(key, html, TIMEOUT_SECONDS)
+        except Exception:
+            logger.exception("A results page could not be kept.")
     return mark_safe(html)
