@@ -27,6 +27,10 @@ def set_password_link(inbox, count):
 def log_out(page):
     page.get_by_role("button", name="Uitloggen").click()
     expect(page).to_have_url(re.compile(r"/account/inloggen/"))
+    # The login page asks for a passkey challenge as it loads, which starts a session of
+    # its own; let it answer first, or its cookie may replace the session a link opened
+    # right after it starts.
+    page.wait_for_load_state("networkidle")
 
 
 def test_a_new_parent_from_account_mail_to_reset_password(page, axe, world, smtp_server):  # noqa: F811
