@@ -181,18 +181,23 @@ def queue_mail(
         school=school,
         headers=headers,
     )
-    now = timezone.now()
     with transaction.atomic():
-        mail = OutgoingMail.objects.create(
-            template=template[:120],
-            school=school,
-            message=_serialise(message),
-            message_id=message.extra_headers["Message-ID"],
-            created_at=now,
-            next_attempt_at=now,
-        )
+        mail = _outbox_row(message, school, template, timezone.now())
+        mail.save()
         _enqueue_delivery(mail.pk)
     return mail
+
+
+def _outbox_row(message: EmailMultiAlternatives, school, template: str, now) -> OutgoingMail:
+    """The outbox row of a composed mail, due at once (not saved)."""
+    return OutgoingMail(
+        template=template[:120],
+        school=school,
+        message=_serialise(message),
+        message_id=message.extra_headers["Message-ID"],
+        created_at=now,
+        next_attempt_at=now,
+    )
 
 
 # Mails one run of the delivery task sends over one connection to the mail server.
@@ -205,15 +210,7 @@ def queue_messages(messages: list[tuple[EmailMultiAlternatives, object]], *, tem
     now = timezone.now()
     with transaction.atomic():
         mails = OutgoingMail.objects.bulk_create(
-            OutgoingMail(
-                template=template[:120],
-                school=school,
-                message=_serialise(message),
-                message_id=message.extra_headers["Message-ID"],
-                created_at=now,
-                next_attempt_at=now,
-            )
-            for message, school in messages
+            _outbox_row(message, school, template, now) for message, school in messages
         )
         ids = [mail.pk for mail in mails]
         for start in range(0, len(ids), DELIVERY_BATCH):
