@@ -427,10 +427,11 @@ def _cookies(response, jar: dict) -> None:
             jar[name.strip()] = rest.split(";", 1)[0]
 
 
-def login(port: int, username: str, password: str) -> str:
+def login(port: int, username: str, password: str, *, source_address=None, headers=None) -> str:
     """Log in as a browser does: GET the login page (the form and its CSRF cookie), POST
-    it; the redirect after the login is not followed (it is not part of the login)."""
-    connection = HTTPConnection("127.0.0.1", port, timeout=60)
+    it; the redirect after the login is not followed (it is not part of the login).
+    `source_address` and `headers` (for the POST) let a caller pose as another visitor."""
+    connection = HTTPConnection("127.0.0.1", port, timeout=60, source_address=source_address)
     jar: dict[str, str] = {}
     connection.request("GET", "/account/inloggen/")
     response = connection.getresponse()
@@ -447,6 +448,7 @@ def login(port: int, username: str, password: str) -> str:
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+            **(headers or {}),
         },
     )
     response = connection.getresponse()
