@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
-import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -24,26 +22,12 @@ from ouderportaal.notifications.models import (
 )
 from ouderportaal.schoolcontrol.tasks import record_effects
 from tests.factories import StudentFactory, make_parent
+from tests.notifications.helpers import at, run_again_and_catch_up, run_effects
 from tests.oncommit import committing
 from tests.schoolcontrol.helpers import closed_period, lvs_result, moment, release
 from tests.smtp import text_of
 
 MESSAGE = "Wij maken de rapporten. Vanaf 12 februari ziet u alles weer."
-
-
-@pytest.fixture(autouse=True)
-def portal_url(settings):
-    settings.PORTAL_URL = "https://ouders.example.nl"
-
-
-def at(*args):
-    return time_machine.travel(moment(*args), tick=False)
-
-
-def run_effects(*schools):
-    with committing():
-        for school in schools:
-            record_effects.call(school.pk)
 
 
 def closures_on(school):
@@ -79,10 +63,7 @@ def test_a_closure_mails_each_parent_of_its_school_once_at_its_start(world, smtp
     with at(2027, 2, 5, 17, 0):
         run_effects(world.school, world.other_school)
         smtp_server.wait_for(2)
-        for _ in range(2):  # the queued run again, and the daily catch-up
-            run_effects(world.school, world.other_school)
-            call_command("record-effects", verbosity=0)
-            call_command("send-notifications", verbosity=0)
+        run_again_and_catch_up(world.school, world.other_school)
 
     received = {rcpt[0]: message for rcpt, message in smtp_server.received}
     # JdeVries (Sanne and Thijs) and PBakker (Noor); not EVisser (informatierecht only),

@@ -21,11 +21,6 @@ from tests.schoolcontrol.helpers import closed_period, lvs_result, method_test, 
 
 
 @pytest.fixture(autouse=True)
-def portal_url(settings):
-    settings.PORTAL_URL = "https://ouders.example.nl"
-
-
-@pytest.fixture(autouse=True)
 def daytime():
     """A school day at 10:00, outside every parent's quiet hours (tests may move on)."""
     with time_machine.travel(moment(2027, 1, 21, 10), tick=False):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import time
 
-import pytest
-import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -14,8 +12,8 @@ from django.urls import reverse
 from ouderportaal.core.models import AuditEvent
 from ouderportaal.notifications.models import Notification, Preference
 from ouderportaal.schoolcontrol.models import ModuleSetting
-from ouderportaal.schoolcontrol.tasks import record_effects
 from tests.factories import GroupFactory, StudentFactory, make_parent
+from tests.notifications.helpers import at, run_again_and_catch_up, run_effects
 from tests.oncommit import committing
 from tests.schoolcontrol.helpers import (
     close_module,
@@ -25,20 +23,6 @@ from tests.schoolcontrol.helpers import (
     release,
 )
 from tests.smtp import text_of
-
-
-@pytest.fixture(autouse=True)
-def portal_url(settings):
-    settings.PORTAL_URL = "https://ouders.example.nl"
-
-
-def at(*args):
-    return time_machine.travel(moment(*args), tick=False)
-
-
-def run_effects(school):
-    with committing():
-        record_effects.call(school.pk)
 
 
 def released_family(world):
@@ -62,10 +46,7 @@ def test_a_release_mails_each_parent_with_gezag_once_at_its_moment(world, smtp_s
     with at(2027, 2, 12, 8, 0):
         run_effects(world.school)
         smtp_server.wait_for(2)
-        for _ in range(2):  # the queued run again, and the daily catch-up
-            run_effects(world.school)
-            call_command("record-effects", verbosity=0)
-            call_command("send-notifications", verbosity=0)
+        run_again_and_catch_up(world.school)
     received = {rcpt[0]: message for rcpt, message in smtp_server.received}
     # JdeVries (Sanne and Thijs) and PBakker (Noor); not EVisser (informatierecht only),
     # not the parent of 6B (no release for that group).

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ouderportaal.notifications.services import mark_seen
-from tests.notifications.test_mail import at, run_effects
+from tests.notifications.helpers import at, run_effects
 from tests.schoolcontrol.helpers import lvs_result, moment, release
 
 
