@@ -19,9 +19,9 @@ one of these changes, and each is part of the key it is kept under:
 
 The versions come with the school row that the access check reads anyway, so a kept
 page is never older than the data the request could see itself, with any number of
-processes or machines (see docs/deploy.md). The pages are kept in files that all
-processes of a machine share (settings.CACHES["pages"]). A staff preview (core.preview)
-never reads or keeps.
+processes or machines (see docs/deploy.md). The pages are kept in a cache on disk that
+all processes of a machine share (settings.CACHES["pages"]). A staff preview
+(core.preview) never reads or keeps.
 """
 
 from __future__ import annotations
