@@ -121,18 +121,23 @@ def is_root() -> bool:
     return os.geteuid() == 0
 
 
+def apt_install(package: str) -> None:
+    """Install one of Debian's packages (as root; the caller checks)."""
+    log(f"installing {package}")
+    subprocess.run(["apt-get", "update", "-qq"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", package],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
+
+
 def ensure_tools() -> None:
     if shutil.which("wrk") is None:
         if not is_root():
             sys.exit("wrk is missing: install Debian's `wrk` package (apt-get install wrk)")
-        log("installing wrk")
-        subprocess.run(["apt-get", "update", "-qq"], check=True, stdout=subprocess.DEVNULL)
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        )
+        apt_install("wrk")
     if shutil.which("gunicorn", path=str(Path(sys.executable).parent)) is None:
         log("installing gunicorn")
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "gunicorn"], check=True)

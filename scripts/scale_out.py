@@ -92,14 +92,7 @@ def ensure_nginx() -> str:
         return found
     if not bench.is_root():
         sys.exit("nginx is missing: install Debian's `nginx-light` package")
-    bench.log("installing nginx")
-    subprocess.run(["apt-get", "update", "-qq"], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "nginx-light"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-    )
+    bench.apt_install("nginx-light")
     return shutil.which("nginx", path="/usr/sbin:/usr/bin")
 
 
